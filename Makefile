@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+
+.PHONY: setup run test test-sqlite test-postgres lint screenshots bench
+
+$(BIN)/flashcoop: pyproject.toml
+	./scripts/system-deps.sh --with-browser
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev,postgres]'
+	touch $@
+
+setup: $(BIN)/flashcoop
+
+run: setup
+	$(BIN)/flashcoop migrate
+	$(BIN)/flashcoop demo
+	$(BIN)/flashcoop serve --host 127.0.0.1 --port 8000
+
+test: setup lint test-sqlite test-postgres
+
+lint: setup
+	$(BIN)/ruff check flashcoop tests bench scripts
+	$(BIN)/mypy flashcoop
+	$(BIN)/python scripts/i18n.py
+
+test-sqlite: setup
+	FLASHCOOP_TEST_DATABASE=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider
+
+# PostgreSQL runs when reachable; CI sets FLASHCOOP_REQUIRE_POSTGRES=1 so that it must be.
+test-postgres: setup
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || [ "$$FLASHCOOP_REQUIRE_POSTGRES" = 1 ]; then \
+	  FLASHCOOP_TEST_DATABASE=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider; \
+	else echo "PostgreSQL not reachable on 127.0.0.1:5432: skipped the PostgreSQL run"; fi
+
+screenshots: setup
+	$(BIN)/python scripts/screenshots.py
+
+bench: setup
+	$(BIN)/python bench/sale_post.py

@@ -1,0 +1,3 @@
+from flashcoop.cli import main
+
+raise SystemExit(main())

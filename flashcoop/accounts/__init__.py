@@ -1,0 +1,1 @@
+"""Staff accounts, organisations, API tokens and the login rate limit."""

@@ -1,0 +1,148 @@
+"""Staff users, organisations, API tokens and rate limits: plain async functions, no HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import anyio
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from flashcoop.accounts.models import ROLES, ApiToken, Organisation, RateLimitMark, User
+from flashcoop.errors import N_, DomainError, RateLimited, ValidationError
+
+_hasher = PasswordHasher()
+# argon2 is CPU-bound (~50 ms): run it off the event loop, a few at a time.
+_hash_limiter = anyio.CapacityLimiter(4)
+TOKEN_PREFIX = "fc_"
+# A valid hash to verify against when the e-mail is unknown, so both paths cost the same.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+async def hash_secret(secret: str) -> str:
+    return await anyio.to_thread.run_sync(_hasher.hash, secret, limiter=_hash_limiter)
+
+
+async def verify_secret(stored_hash: str, secret: str) -> bool:
+    def check() -> bool:
+        try:
+            return _hasher.verify(stored_hash, secret)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    return await anyio.to_thread.run_sync(check, limiter=_hash_limiter)
+
+
+async def get_or_create_organisation(name: str, kind: str) -> Organisation:
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise ValidationError(
+            {"organisation": N_("Enter an organisation name (1-120 characters).")}
+        )
+    organisation = await Organisation.get_or_none(name=name)
+    if organisation is None:
+        organisation = await Organisation.create(name=name, kind=kind)
+    return organisation
+
+
+async def create_user(
+    *, email: str, role: str, password: str, name: str = "", organisation: str | None = None
+) -> User:
+    """Create a staff account; facilitators and funders belong to an organisation."""
+    errors: dict[str, str] = {}
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
+        errors["email"] = N_("Enter a valid e-mail address.")
+    if role not in ROLES:
+        errors["role"] = N_("Choose one of: admin, facilitator, funder.")
+    if len(password) < 8:
+        errors["password"] = N_("The password needs at least 8 characters.")
+    if len(name) > 80:
+        errors["name"] = N_("At most 80 characters.")
+    if role in ("facilitator", "funder") and not (organisation or "").strip():
+        errors["organisation"] = N_("Facilitators and funders belong to an organisation.")
+    if errors:
+        raise ValidationError(errors)
+    if await User.exists(email=email):
+        raise DomainError("email_taken", N_("An account with this e-mail already exists."))
+    org = None
+    if organisation:
+        kind = "funder" if role == "funder" else "structure"
+        org = await get_or_create_organisation(organisation, kind)
+        if org.kind != kind:
+            raise ValidationError({"organisation": N_("This organisation is of another kind.")})
+    return await User.create(
+        email=email,
+        role=role,
+        name=name.strip(),
+        organisation=org,
+        password_hash=await hash_secret(password),
+    )
+
+
+async def authenticate(email: str, password: str) -> User | None:
+    user = await User.get_or_none(email=email.strip().lower(), is_active=True)
+    if user is None:
+        await verify_secret(_DUMMY_HASH, password)
+        return None
+    if not await verify_secret(user.password_hash, password):
+        return None
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(
+    *, user: User | None = None, participant: object | None = None, name: str = ""
+) -> str:
+    """Return a new bearer token; only its digest is stored, so it is shown once."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    await ApiToken.create(token_hash=_digest(token), user=user, participant=participant, name=name)
+    return token
+
+
+async def resolve_token(token: str, *, now: datetime | None = None) -> ApiToken | None:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    found = await ApiToken.get_or_none(token_hash=_digest(token), revoked_at=None)
+    if found is None:
+        return None
+    now = now or utcnow()
+    # Write the last use at most once an hour: a token used for every sale must not turn
+    # each read into a write.
+    if found.last_used_at is None or now - found.last_used_at > timedelta(hours=1):
+        await ApiToken.filter(id=found.id).update(last_used_at=now)
+    return found
+
+
+def rate_key(scope: str, *parts: str) -> str:
+    # Addresses are personal data: keep only a digest of them.
+    return scope + ":" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+async def check_rate(
+    key: str, *, limit: int, window: timedelta, now: datetime | None = None
+) -> None:
+    """Raise RateLimited when `limit` failures were recorded under `key` within `window`."""
+    now = now or utcnow()
+    if await RateLimitMark.filter(key=key, at__gt=now - window).count() >= limit:
+        raise RateLimited()
+
+
+async def record_failure(key: str, *, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    await RateLimitMark.create(key=key, at=now)
+    # Old marks are useless; drop them as we go instead of running a separate job.
+    await RateLimitMark.filter(at__lt=now - timedelta(days=1)).delete()
+
+
+async def clear_failures(key: str) -> None:
+    await RateLimitMark.filter(key=key).delete()

@@ -1,0 +1,125 @@
+"""create_app(settings) -> Starlette: middleware, routes, lifespan (database + scheduler)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from flashcoop import db, i18n
+from flashcoop.errors import DomainError
+from flashcoop.settings import Settings
+from flashcoop.web.api import error_json
+from flashcoop.web.security import CSRFMiddleware, SecurityHeadersMiddleware
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+class LanguageMiddleware:
+    """Language of this request: the `lang` cookie, else the browser's Accept-Language."""
+
+    def __init__(self, app: ASGIApp, *, default: str) -> None:
+        self.app = app
+        self.default = default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope)
+            chosen = request.cookies.get("lang")
+            if chosen not in i18n.LANGUAGES:
+                chosen = i18n.negotiate(request.headers.get("accept-language", ""), self.default)
+            i18n.set_language(chosen)
+        await self.app(scope, receive, send)
+
+
+def all_routes() -> list[BaseRoute]:
+    from flashcoop import dashboard, openapi
+    from flashcoop.cohorts import api as cohorts_api
+    from flashcoop.cohorts import routes as cohorts_routes
+    from flashcoop.cohorts import workshop_api, workshop_routes
+    from flashcoop.ledger import api as ledger_api
+    from flashcoop.ledger import routes as ledger_routes
+    from flashcoop.web import pages
+
+    return [
+        *pages.routes,
+        *openapi.routes,
+        *cohorts_api.routes,
+        *cohorts_routes.routes,
+        *workshop_api.routes,
+        *workshop_routes.routes,
+        *ledger_api.routes,
+        *ledger_routes.routes,
+        *dashboard.routes,
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    if request.url.path.startswith("/api/"):
+        return error_json(exc)
+    if exc.status == 401:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    from flashcoop.web.templating import render
+
+    return render(request, "error.html", {"error": exc}, status=exc.status)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    from flashcoop.errors import NotFound
+
+    return await _domain_error(request, NotFound())
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        await db.init_db(settings.database_url)
+        scheduler = None
+        if settings.scheduler:
+            from flashcoop.scheduler import start_scheduler
+
+            scheduler = start_scheduler(settings)
+        try:
+            yield {}
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            await db.close_db()
+
+    middleware = [
+        Middleware(SecurityHeadersMiddleware, https=settings.https),
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.secret_key,
+            session_cookie="flashcoop_session",
+            max_age=settings.participant_session_days * 86400,
+            same_site="lax",
+            https_only=settings.https,
+        ),
+        Middleware(LanguageMiddleware, default=settings.default_language),
+        Middleware(CSRFMiddleware),
+    ]
+    app = Starlette(
+        routes=all_routes(),
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={DomainError: _domain_error, 404: _not_found},
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,1 @@
+"""Skills frameworks, assessments and certificates."""

@@ -1,0 +1,8 @@
+"""Subcommands added by capabilities: each entry takes the subparsers object and adds one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+COMMANDS: list[Callable[[Any], None]] = []

@@ -1,0 +1,1 @@
+"""Cohorts, participants and joining, workshops and attendance."""

@@ -1,0 +1,140 @@
+"""JSON API for cohorts, joining, organisations and `me` (thin: parse, call a service)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from flashcoop.accounts.models import Organisation
+from flashcoop.accounts.services import create_token, utcnow
+from flashcoop.cohorts import services
+from flashcoop.cohorts.models import Cohort, Participant, Product
+from flashcoop.validation import format_amount
+from flashcoop.web.api import iso, json_body, listing
+from flashcoop.web.auth import require, settings_of
+from flashcoop.web.pages import client_address
+
+
+def cohort_json(
+    cohort: Cohort, request: Request, products: list[Product] | None = None
+) -> dict[str, Any]:
+    base = settings_of(request).base_url.rstrip("/")
+    data: dict[str, Any] = {
+        "id": str(cohort.id),
+        "name": cohort.name,
+        "activity": cohort.activity,
+        "location": cohort.location,
+        "status": cohort.public_status(utcnow()),
+        "starts_at": iso(cohort.starts_at),
+        "ends_at": iso(cohort.ends_at),
+        "timezone": cohort.timezone,
+        "currency": cohort.currency,
+        "surplus_rule": cohort.surplus_rule,
+        "framework": cohort.framework,
+        "attendance_threshold": cohort.attendance_threshold,
+        "programme": cohort.programme,
+        "structure_id": cohort.structure_id,
+        "joining_open": cohort.joining_open,
+        "join_code": cohort.join_code,
+        "join_url": f"{base}/j/{cohort.join_code}",
+        "join_qr_url": f"{base}/cohorts/{cohort.id}/join-qr.svg",
+        "poster_url": f"{base}/cohorts/{cohort.id}/poster.pdf",
+        "closed_at": iso(cohort.closed_at),
+    }
+    if products is not None:
+        data["products"] = [
+            {"id": p.id, "label": p.label, "price": format_amount(p.price_cents)} for p in products
+        ]
+    return data
+
+
+def participant_json(participant: Participant) -> dict[str, Any]:
+    return {
+        "id": str(participant.id),
+        "cohort_id": str(participant.cohort_id),
+        "display_name": participant.display_name,
+        "role": participant.role,
+    }
+
+
+async def cohort_list(request: Request) -> Response:
+    principal = await require(request)
+    cohorts = await services.visible_cohorts(principal).order_by("-starts_at")
+    return listing([cohort_json(c, request) for c in cohorts])
+
+
+async def cohort_create(request: Request) -> Response:
+    principal = await require(request, "facilitator", "admin")
+    data = await json_body(request)
+    cohort = await services.create_cohort(
+        data, principal=principal, default_timezone=settings_of(request).timezone
+    )
+    products = await Product.filter(cohort=cohort)
+    return JSONResponse(cohort_json(cohort, request, products), status_code=201)
+
+
+async def cohort_detail(request: Request) -> Response:
+    principal = await require(request)
+    cohort = await services.get_cohort(principal, request.path_params["cohort_id"])
+    products = await Product.filter(cohort=cohort)
+    data = cohort_json(cohort, request, products)
+    if not principal.is_staff:
+        for private in ("join_code", "join_url", "join_qr_url", "poster_url"):
+            data.pop(private)
+    return JSONResponse(data)
+
+
+async def join(request: Request) -> Response:
+    data = await json_body(request)
+    settings = settings_of(request)
+    participant, created = await services.join_cohort(
+        data, client=client_address(request), max_failures=settings.join_max_failures
+    )
+    token = await create_token(participant=participant, name="join")
+    return JSONResponse(
+        {"participant": participant_json(participant), "token": token},
+        status_code=201 if created else 200,
+    )
+
+
+async def organisations(request: Request) -> Response:
+    await require(request, "admin", "facilitator", "funder")
+    found = await Organisation.all().order_by("name")
+    return listing([{"id": o.id, "name": o.name, "kind": o.kind} for o in found])
+
+
+async def me(request: Request) -> Response:
+    principal = await require(request)
+    data: dict[str, Any] = {"role": principal.role}
+    if principal.user is not None:
+        user = principal.user
+        data["user"] = {
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "role": user.role,
+            "organisation_id": user.organisation_id,
+        }
+    if principal.participant is not None:
+        participant = principal.participant
+        cohort = await Cohort.get(id=participant.cohort_id)
+        data["participant"] = participant_json(participant)
+        data["cohort"] = {
+            key: value
+            for key, value in cohort_json(cohort, request).items()
+            if key not in ("join_code", "join_url", "join_qr_url", "poster_url")
+        }
+    return JSONResponse(data)
+
+
+routes = [
+    Route("/api/v1/cohorts", cohort_list, methods=["GET"]),
+    Route("/api/v1/cohorts", cohort_create, methods=["POST"]),
+    Route("/api/v1/cohorts/{cohort_id}", cohort_detail, methods=["GET"]),
+    Route("/api/v1/join", join, methods=["POST"]),
+    Route("/api/v1/organisations", organisations, methods=["GET"]),
+    Route("/api/v1/me", me, methods=["GET"]),
+]

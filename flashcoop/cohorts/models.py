@@ -1,0 +1,119 @@
+"""A cohort (one Flashcoop), its product catalogue, its funders and its participants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from tortoise import fields
+from tortoise.models import Model
+
+from flashcoop.accounts.models import Organisation
+
+SURPLUS_RULES = ("equal", "hours", "sales")
+PROGRAMMES = ("flashcoop-7-days", "none")
+FRAMEWORKS = ("entrecomp",)
+# Stored states. "scheduled" is not stored: it is an open cohort whose start is still ahead.
+OPEN, CLOSING, CLOSED = "active", "closing", "closed"
+
+
+class Cohort(Model):
+    id = fields.UUIDField(primary_key=True)
+    structure: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "flashcoop.Organisation", related_name="cohorts", on_delete=fields.RESTRICT
+    )
+    structure_id: int
+    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "flashcoop.User", related_name="cohorts_created", null=True, on_delete=fields.SET_NULL
+    )
+    name = fields.CharField(max_length=120)
+    activity = fields.CharField(max_length=120)
+    location = fields.CharField(max_length=120, default="")
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField(db_index=True)
+    timezone = fields.CharField(max_length=64, default="Europe/Paris")
+    currency = fields.CharField(max_length=3, default="EUR")
+    surplus_rule = fields.CharField(max_length=16, default="equal")
+    framework = fields.CharField(max_length=32, default="entrecomp")
+    attendance_threshold = fields.IntField(default=0)  # percent of hours for a certificate
+    programme = fields.CharField(max_length=32, default="none")
+    join_code = fields.CharField(max_length=16, unique=True)
+    joining_open = fields.BooleanField(default=True)
+    status = fields.CharField(max_length=16, default=OPEN, db_index=True)
+    closed_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    products: fields.ReverseRelation[Product]
+    participants: fields.ReverseRelation[Participant]
+
+    class Meta:
+        table = "cohort"
+        ordering = ["-starts_at"]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def public_status(self, now: datetime) -> str:
+        """scheduled | active | closing | closed, as the API and pages show it."""
+        if self.status == OPEN and now < self.starts_at:
+            return "scheduled"
+        return self.status
+
+
+class Product(Model):
+    id = fields.IntField(primary_key=True)
+    cohort: fields.ForeignKeyRelation[Cohort] = fields.ForeignKeyField(
+        "flashcoop.Cohort", related_name="products", on_delete=fields.CASCADE
+    )
+    cohort_id: object
+    label = fields.CharField(max_length=120)
+    price_cents = fields.BigIntField()
+    position = fields.IntField(default=0)
+
+    class Meta:
+        table = "product"
+        ordering = ["position", "id"]
+
+
+class CohortFunder(Model):
+    id = fields.IntField(primary_key=True)
+    cohort: fields.ForeignKeyRelation[Cohort] = fields.ForeignKeyField(
+        "flashcoop.Cohort", related_name="funder_links", on_delete=fields.CASCADE
+    )
+    cohort_id: object
+    funder: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "flashcoop.Organisation", related_name="funded_links", on_delete=fields.RESTRICT
+    )
+    funder_id: int
+
+    class Meta:
+        table = "cohort_funder"
+        unique_together = (("cohort", "funder"),)
+
+
+class Participant(Model):
+    id = fields.UUIDField(primary_key=True)
+    cohort: fields.ForeignKeyRelation[Cohort] = fields.ForeignKeyField(
+        "flashcoop.Cohort", related_name="participants", on_delete=fields.CASCADE
+    )
+    cohort_id: object
+    display_name = fields.CharField(max_length=80)
+    # casefolded, whitespace-normalised display name: two members cannot share one, since
+    # name + PIN is how a member signs in again on another phone.
+    name_key = fields.CharField(max_length=200)
+    first_name = fields.CharField(max_length=80, default="")
+    last_name = fields.CharField(max_length=80, default="")
+    email = fields.CharField(max_length=254, default="")
+    # Consent to show the name to funders; without it reports pseudonymise the member.
+    consent_share_name = fields.BooleanField(default=False)
+    role = fields.CharField(max_length=16, default="member")  # member | treasurer
+    pin_hash = fields.CharField(max_length=200)
+    # Bumped on PIN reset or a new sign-in card: older cards and sessions stop working.
+    auth_version = fields.IntField(default=1)
+    joined_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "participant"
+        unique_together = (("cohort", "name_key"),)
+        ordering = ["joined_at"]

@@ -1,0 +1,90 @@
+"""`flashcoop demo`: a realistic live cohort a newcomer can click through."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flashcoop.accounts.models import User
+from flashcoop.accounts.services import create_user, utcnow
+from flashcoop.cohorts.models import Cohort
+from flashcoop.cohorts.services import create_cohort, join_cohort
+from flashcoop.principal import Principal
+from flashcoop.settings import Settings
+
+FACILITATOR = ("animatrice@demo.flashcoop.org", "demo-animatrice")
+FUNDER = ("financeur@demo.flashcoop.org", "demo-financeur")
+ADMIN = ("admin@demo.flashcoop.org", "demo-admin")
+MEMBERS = [
+    ("Aïcha", "1234"),
+    ("Jean-Marc", "2345"),
+    ("Léa", "3456"),
+    ("Mamadou", "4567"),
+    ("O'Neil", "5678"),
+]
+
+
+async def load_demo(settings: Settings) -> str:
+    """Create the demo accounts and cohorts (once); return how to sign in."""
+    if not await User.exists(email=FACILITATOR[0]):
+        await create_user(email=ADMIN[0], role="admin", password=ADMIN[1], name="Admin")
+        facilitator = await create_user(
+            email=FACILITATOR[0],
+            role="facilitator",
+            password=FACILITATOR[1],
+            name="Camille Animatrice",
+            organisation="CAE Coopaname Démo",
+        )
+        funder = await create_user(
+            email=FUNDER[0],
+            role="funder",
+            password=FUNDER[1],
+            name="Service Insertion",
+            organisation="Département de la Démo",
+        )
+        await _live_cohort(settings, facilitator, funder.organisation_id)
+    live = await Cohort.filter(name="Épicerie éphémère du quartier").first()
+    base = settings.base_url.rstrip("/")
+    lines = [
+        f"Demo ready at {base}",
+        f"  facilitator: {FACILITATOR[0]} / {FACILITATOR[1]}",
+        f"  funder:      {FUNDER[0]} / {FUNDER[1]}",
+        f"  admin:       {ADMIN[0]} / {ADMIN[1]}",
+    ]
+    if live is not None:
+        lines.append(f"  participants join at {base}/j/{live.join_code} (e.g. Aïcha, PIN 1234)")
+    return "\n".join(lines)
+
+
+async def _live_cohort(settings: Settings, facilitator: User, funder_id: int | None) -> Cohort:
+    now = utcnow()
+    start = (now - timedelta(days=2)).replace(hour=7, minute=0, second=0, microsecond=0)
+    cohort = await create_cohort(
+        {
+            "name": "Épicerie éphémère du quartier",
+            "activity": "Épicerie solidaire et jus de fruits frais",
+            "location": "Marché Saint-Martin, Paris 10e",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(days=12, hours=11)).isoformat(),
+            "timezone": "Europe/Paris",
+            "surplus_rule": "equal",
+            "programme": "flashcoop-7-days",
+            "products": [
+                {"label": "Jus d'orange pressé", "price": "2.50"},
+                {"label": "Panier de légumes", "price": "8.00"},
+                {"label": "Confiture maison", "price": "4.50"},
+                {"label": "Cookie", "price": "1.20"},
+            ],
+            "funders": [funder_id] if funder_id else [],
+        },
+        principal=Principal(user=facilitator),
+        default_timezone=settings.timezone,
+        now=now,
+    )
+    for name, pin in MEMBERS:
+        await join_cohort(
+            {"code": cohort.join_code, "display_name": name, "pin": pin},
+            client="demo",
+            max_failures=1000,
+            now=now,
+        )
+    return cohort

@@ -1,0 +1,67 @@
+"""Domain errors with stable codes; routes map a code to a status and a translated message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def N_(msgid: str) -> str:
+    """Mark a message for translation where it is defined; it is translated where shown."""
+    return msgid
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message to translate later, with its parameters: Text("At most {max} characters.")."""
+
+    msgid: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, gettext: Any) -> str:
+        return str(gettext(self.msgid)).format(**self.params)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the operation. `code` is stable; `message` is a msgid."""
+
+    status = 409
+
+    def __init__(self, code: str, message: str | Text, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.text = message if isinstance(message, Text) else Text(message, params)
+
+
+class NotFound(DomainError):
+    status = 404
+
+    def __init__(self, code: str = "not_found", message: str = N_("Not found.")) -> None:
+        super().__init__(code, message)
+
+
+class Forbidden(DomainError):
+    status = 403
+
+    def __init__(self, code: str = "forbidden", message: str = N_("You may not do this.")) -> None:
+        super().__init__(code, message)
+
+
+class ValidationError(DomainError):
+    """Invalid fields: each field name maps to the message shown next to it."""
+
+    status = 422
+
+    def __init__(self, fields: Mapping[str, str | Text], code: str = "invalid") -> None:
+        super().__init__(code, N_("Some fields are not valid."))
+        self.fields = {
+            name: msg if isinstance(msg, Text) else Text(msg) for name, msg in fields.items()
+        }
+
+
+class RateLimited(DomainError):
+    status = 429
+
+    def __init__(self) -> None:
+        super().__init__("rate_limited", N_("Too many attempts. Wait a few minutes and retry."))

@@ -1,0 +1,1 @@
+"""The collective sales ledger: append-only, chained, exactly-once entries."""

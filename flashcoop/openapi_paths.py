@@ -1,0 +1,1 @@
+PATHS: dict[str, object] = {}

@@ -1,0 +1,1 @@
+"""What every HTTP interface shares: templates, security middleware, auth, API helpers."""

@@ -1,0 +1,136 @@
+"""Security headers and CSRF protection, as pure ASGI middleware.
+
+CSRF: a random token lives in the signed session; every unsafe request that could ride on the
+session cookie must echo it, in the `csrf_token` form field or the `X-CSRF-Token` header.
+Requests carrying a Bearer token are exempt (no ambient authority), and so are anonymous
+JSON API calls (no session to ride on; a cross-site form cannot send application/json).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+MAX_FORM_BYTES = 2 * 1024 * 1024
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'"
+)
+
+
+def csrf_token(session: dict[str, Any]) -> str:
+    token = session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return str(token)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+        self.app = app
+        self.https = https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                present = {name.lower() for name, _ in headers}
+                extra = [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"permissions-policy", b"camera=(self), microphone=(), geolocation=()"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                ]
+                if self.https:
+                    extra.append((b"strict-transport-security", b"max-age=31536000"))
+                headers.extend((k, v) for k, v in extra if k not in present)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class CSRFMiddleware:
+    """Runs inside SessionMiddleware; buffers the body once to read the form field."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if headers.get("authorization", "").lower().startswith("bearer "):
+            await self.app(scope, receive, send)
+            return
+        session: dict[str, Any] = scope.get("session", {})
+        expected = session.get("csrf")
+        signed_in = bool(session.get("uid") or session.get("pid"))
+        is_api = scope["path"].startswith("/api/")
+        if is_api and not signed_in:
+            await self.app(scope, receive, send)
+            return
+
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > MAX_FORM_BYTES:
+                await PlainTextResponse("Request too large", 413)(scope, receive, send)
+                return
+        sent = headers.get(CSRF_HEADER)
+        if sent is None and not is_api:
+            sent = await _form_token(scope, headers, body)
+        if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+            response = PlainTextResponse("CSRF check failed: reload the page and retry.", 403)
+            await response(scope, receive, send)
+            return
+
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _form_token(scope: Scope, headers: Headers, body: bytes) -> str | None:
+    content_type = headers.get("content-type", "")
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        values = parse_qs(body.decode("latin-1"), keep_blank_values=True).get(CSRF_FIELD)
+        return values[0] if values else None
+    if content_type.startswith("multipart/form-data"):
+
+        async def once() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        form = await Request(scope, once).form()
+        value = form.get(CSRF_FIELD)
+        await form.close()
+        return value if isinstance(value, str) else None
+    return None

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages flashcoop needs beyond Python: WeasyPrint's Pango and HarfBuzz subsetting,
+# Chromium for the browser tests and screenshots, poppler-utils for looking at PDFs.
+# Installs only what is missing, and only when it can (root or sudo).
+set -euo pipefail
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+[ "${1:-}" = "--with-browser" ] && packages+=(chromium poppler-utils)
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+command -v apt-get >/dev/null || { echo "Please install: ${missing[*]}" >&2; exit 0; }
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "Installing Debian packages: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
