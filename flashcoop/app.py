@@ -44,7 +44,7 @@ class LanguageMiddleware:
 
 
 def all_routes() -> list[BaseRoute]:
-    from flashcoop import dashboard, openapi
+    from flashcoop import dashboard, home, openapi
     from flashcoop.cohorts import api as cohorts_api
     from flashcoop.cohorts import routes as cohorts_routes
     from flashcoop.cohorts import workshop_api, workshop_routes
@@ -62,6 +62,7 @@ def all_routes() -> list[BaseRoute]:
         *ledger_api.routes,
         *ledger_routes.routes,
         *dashboard.routes,
+        *home.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from flashcoop.cohorts import services
 from flashcoop.cohorts.models import Participant
+from flashcoop.cohorts.workshop_sections import attendance_hours
 from flashcoop.ledger.services import sales_by_participant
 from flashcoop.validation import format_amount
 from flashcoop.web.api import iso, listing
@@ -19,6 +20,7 @@ async def participants_api(request: Request) -> Response:
     cohort = await services.get_cohort(principal, request.path_params["cohort_id"], staff=True)
     members = await Participant.filter(cohort=cohort).order_by("joined_at")
     sales = await sales_by_participant(cohort.id)
+    hours = await attendance_hours(cohort.id)
     return listing(
         [
             {
@@ -26,7 +28,7 @@ async def participants_api(request: Request) -> Response:
                 "display_name": p.display_name,
                 "role": p.role,
                 "joined_at": iso(p.joined_at),
-                "attendance_hours": 0.0,
+                "attendance_hours": round(hours.get(str(p.id), 0.0), 2),
                 "sales": format_amount(sales.get(str(p.id), 0)),
             }
             for p in members

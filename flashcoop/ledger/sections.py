@@ -1,0 +1,17 @@
+"""The ledger's sections of the participant home and of the cohort dashboard."""
+
+from __future__ import annotations
+
+from flashcoop.cohorts.models import Cohort, Participant
+from flashcoop.principal import Principal
+from flashcoop.sections import Section
+
+
+async def home_section(cohort: Cohort, participant: Participant) -> Section | None:
+    """Sale logging and the collective total on the participant's home."""
+    return None
+
+
+async def dashboard_section(cohort: Cohort, principal: Principal) -> Section | None:
+    """The cohort's totals on the facilitator's dashboard."""
+    return None

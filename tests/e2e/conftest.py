@@ -1,0 +1,114 @@
+"""A real server (`flashcoop serve` in a subprocess, on its own database) and real Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, BrowserContext, async_playwright
+
+from tests.conftest import create_database, drop_database
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("FLASHCOOP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+
+pytestmark = pytest.mark.e2e
+
+
+@dataclass
+class LiveServer:
+    url: str
+    env: dict[str, str]
+
+    def cli(self, *args: str, stdin: str = "") -> str:
+        """Run `flashcoop ARGS` against the server's database; return stdout."""
+        done = subprocess.run(
+            [sys.executable, "-m", "flashcoop", *args], input=stdin, capture_output=True,
+            text=True, env=self.env, cwd=ROOT, timeout=120, check=True,
+        )
+        return done.stdout.strip()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    tmp = tmp_path_factory.mktemp("live")
+    url = create_database(tmp)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "FLASHCOOP_DATABASE_URL": url,
+        "FLASHCOOP_SECRET_KEY": "e2e-secret-" + "y" * 32,
+        "FLASHCOOP_BASE_URL": base,
+        "FLASHCOOP_SCHEDULER": "off",
+        "FLASHCOOP_DATA_DIR": str(tmp),
+        "FLASHCOOP_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    log = (tmp / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flashcoop", "serve", "--port", str(port)],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((tmp / "server.log").read_text())
+            time.sleep(0.2)
+        yield LiveServer(url=base, env=env)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+        drop_database(url)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest.fixture
+async def new_phone(browser: Browser) -> AsyncIterator[Callable[..., object]]:
+    """new_phone(**options) → a fresh phone-sized browser context (own cookies), French."""
+    contexts: list[BrowserContext] = []
+
+    async def make(**options: object) -> BrowserContext:
+        context = await browser.new_context(**{**PHONE, "locale": "fr-FR", **options})
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        await context.close()
