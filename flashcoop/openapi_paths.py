@@ -1,1 +1,357 @@
-PATHS: dict[str, object] = {}
+"""The API's paths for /api/openapi.json, written from ../shared/API.md (the contract).
+
+tests/test_openapi.py fails when an /api route of the app is missing here, or the reverse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = dict[str, Any]
+
+MONEY: Schema = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "example": "12.50"}
+UUID: Schema = {"type": "string", "format": "uuid"}
+TIME: Schema = {"type": "string", "format": "date-time"}
+TEXT: Schema = {"type": "string"}
+INT: Schema = {"type": "integer"}
+BOOL: Schema = {"type": "boolean"}
+ERROR: Schema = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": TEXT,
+                "message": TEXT,
+                "fields": {"type": "object", "additionalProperties": TEXT},
+            },
+            "required": ["code", "message"],
+        }
+    },
+}
+
+
+def obj(required: list[str] | None = None, **props: Schema) -> Schema:
+    schema: Schema = {"type": "object", "properties": props}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def items_of(item: Schema) -> Schema:
+    return obj(["items", "next"], items={"type": "array", "items": item}, next={})
+
+
+def op(
+    summary: str,
+    *,
+    ok: int = 200,
+    response: Schema | None = None,
+    body: Schema | None = None,
+    errors: tuple[int, ...] = (401, 403, 404),
+    media: str = "application/json",
+    public: bool = False,
+    params: list[str] | None = None,
+) -> Schema:
+    operation: Schema = {
+        "summary": summary,
+        "responses": {
+            str(ok): {"description": "OK", "content": {media: {"schema": response or {}}}}
+        },
+    }
+    for status in errors:
+        operation["responses"][str(status)] = {
+            "description": "Error",
+            "content": {"application/json": {"schema": ERROR}},
+        }
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
+    if public:
+        operation["security"] = []
+    if params:
+        operation["parameters"] = [
+            {"name": name, "in": "path", "required": True, "schema": TEXT} for name in params
+        ]
+    return operation
+
+
+COHORT = obj(
+    ["id", "name", "activity", "status", "starts_at", "ends_at", "timezone", "currency"],
+    id=UUID,
+    name=TEXT,
+    activity=TEXT,
+    location=TEXT,
+    status={"enum": ["scheduled", "active", "closing", "closed"]},
+    starts_at=TIME,
+    ends_at=TIME,
+    timezone=TEXT,
+    currency=TEXT,
+    surplus_rule={"enum": ["equal", "hours", "sales"]},
+    framework=TEXT,
+    attendance_threshold=INT,
+    programme=TEXT,
+    joining_open=BOOL,
+    join_code=TEXT,
+    join_url=TEXT,
+    join_qr_url=TEXT,
+    poster_url=TEXT,
+    products={"type": "array", "items": obj(label=TEXT, price=MONEY)},
+)
+COHORT_IN = obj(
+    ["name", "activity", "starts_at", "ends_at"],
+    name=TEXT,
+    activity=TEXT,
+    location=TEXT,
+    starts_at=TIME,
+    ends_at=TIME,
+    timezone=TEXT,
+    currency=TEXT,
+    surplus_rule={"enum": ["equal", "hours", "sales"]},
+    framework={"enum": ["entrecomp"]},
+    attendance_threshold=INT,
+    products={"type": "array", "items": obj(["label", "price"], label=TEXT, price=MONEY)},
+    programme={"enum": ["flashcoop-7-days", "none"]},
+    funders={"type": "array", "items": INT},
+)
+PARTICIPANT = obj(["id", "cohort_id", "display_name"], id=UUID, cohort_id=UUID, display_name=TEXT)
+ENTRY = obj(
+    ["id", "seq", "kind", "amount", "label", "hash"],
+    id=UUID,
+    seq=INT,
+    kind={"enum": ["sale", "expense", "reversal"]},
+    amount=MONEY,
+    quantity=INT,
+    label=TEXT,
+    payment_method={"enum": ["cash", "card", "transfer", "other"]},
+    participant_id={"type": ["string", "null"]},
+    occurred_at=TIME,
+    recorded_at=TIME,
+    reverses={"type": ["string", "null"]},
+    hash=TEXT,
+)
+WORKSHOP = obj(
+    ["id", "title", "starts_at", "ends_at", "status"],
+    id=UUID,
+    title=TEXT,
+    starts_at=TIME,
+    ends_at=TIME,
+    status=TEXT,
+    location=TEXT,
+    description=TEXT,
+    competences={"type": "array", "items": TEXT},
+)
+ATTENDANCE = obj(
+    ["participant_id", "status"],
+    participant_id=UUID,
+    status={"enum": ["present", "late", "absent", "excused"]},
+    checked_in_at={"type": ["string", "null"]},
+    method=TEXT,
+)
+C = ["cohort_id"]
+W = ["workshop_id"]
+
+PATHS: dict[str, Any] = {
+    "/api/v1/cohorts": {
+        "get": op("Cohorts the caller may see", response=items_of(COHORT), errors=(401,)),
+        "post": op(
+            "Launch a cohort", ok=201, response=COHORT, body=COHORT_IN, errors=(400, 401, 403, 422)
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}": {
+        "get": op("One cohort", response=COHORT, params=C),
+    },
+    "/api/v1/join": {
+        "post": op(
+            "Join a cohort (201), or sign in again with the same name and PIN (200)",
+            ok=201,
+            response=obj(["participant", "token"], participant=PARTICIPANT, token=TEXT),
+            body=obj(
+                ["code", "display_name", "pin"],
+                code=TEXT,
+                display_name=TEXT,
+                pin=TEXT,
+                first_name=TEXT,
+                last_name=TEXT,
+            ),
+            errors=(400, 404, 409, 422, 429),
+            public=True,
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/participants": {
+        "get": op(
+            "Participants of a cohort (staff)",
+            params=C,
+            response=items_of(
+                obj(
+                    ["id", "display_name", "attendance_hours", "sales"],
+                    id=UUID,
+                    display_name=TEXT,
+                    attendance_hours={"type": "number"},
+                    sales=MONEY,
+                )
+            ),
+        ),
+    },
+    "/api/v1/organisations": {
+        "get": op(
+            "Organisations (staff)",
+            response=items_of(
+                obj(
+                    ["id", "name", "kind"],
+                    id=INT,
+                    name=TEXT,
+                    kind={"enum": ["structure", "funder"]},
+                )
+            ),
+        ),
+    },
+    "/api/v1/me": {
+        "get": op(
+            "Who the caller is",
+            response=obj(["role"], role=TEXT, user=obj(), participant=PARTICIPANT, cohort=COHORT),
+            errors=(401,),
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/entries": {
+        "post": op(
+            "Record a sale or an expense; replaying the same body returns the stored entry (200)",
+            ok=201,
+            response=ENTRY,
+            params=C,
+            errors=(400, 401, 403, 404, 409, 422),
+            body=obj(
+                ["id", "kind", "amount", "label"],
+                id=UUID,
+                kind={"enum": ["sale", "expense"]},
+                amount=MONEY,
+                quantity=INT,
+                label=TEXT,
+                payment_method={"enum": ["cash", "card", "transfer", "other"]},
+                occurred_at=TIME,
+            ),
+        ),
+        "get": op("Entries in seq order (?after=&limit=)", response=items_of(ENTRY), params=C),
+    },
+    "/api/v1/cohorts/{cohort_id}/entries/{entry_id}/reverse": {
+        "post": op(
+            "Reverse an entry once, with a reason",
+            ok=201,
+            response=ENTRY,
+            params=["cohort_id", "entry_id"],
+            body=obj(["id", "reason"], id=UUID, reason=TEXT),
+            errors=(400, 401, 403, 404, 409, 422),
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/ledger": {
+        "get": op(
+            "Totals of the ledger",
+            params=C,
+            response=obj(
+                ["currency", "sales", "expenses", "surplus", "entries"],
+                currency=TEXT,
+                sales=MONEY,
+                expenses=MONEY,
+                surplus=MONEY,
+                entries=INT,
+                by_participant={
+                    "type": "array",
+                    "items": obj(participant_id=UUID, display_name=TEXT, sales=MONEY, count=INT),
+                },
+                by_day={"type": "array", "items": obj(day=TEXT, sales=MONEY)},
+                by_label={"type": "array", "items": obj(label=TEXT, sales=MONEY, quantity=INT)},
+                by_payment_method={"type": "array", "items": obj(payment_method=TEXT, sales=MONEY)},
+            ),
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/ledger/verify": {
+        "get": op(
+            "Verify the hash chain",
+            params=C,
+            response=obj(
+                ["ok", "entries", "head", "first_bad_seq"],
+                ok=BOOL,
+                entries=INT,
+                head={"type": ["string", "null"]},
+                first_bad_seq={"type": ["integer", "null"]},
+            ),
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/entries.csv": {
+        "get": op("Every entry as CSV (?sep=semicolon)", params=C, media="text/csv"),
+    },
+    "/api/v1/cohorts/{cohort_id}/workshops": {
+        "post": op(
+            "Plan a workshop (weekly repeats allowed)",
+            ok=201,
+            params=C,
+            response=items_of(WORKSHOP),
+            errors=(400, 401, 403, 404, 409, 422),
+            body=obj(
+                ["title", "starts_at", "ends_at"],
+                title=TEXT,
+                starts_at=TIME,
+                ends_at=TIME,
+                location=TEXT,
+                description=TEXT,
+                competences={"type": "array", "items": TEXT},
+                repeat_weekly_until={"type": "string", "format": "date"},
+            ),
+        ),
+        "get": op("The cohort's workshops", params=C, response=items_of(WORKSHOP)),
+    },
+    "/api/v1/workshops/{workshop_id}": {
+        "patch": op(
+            'Reschedule, edit or cancel ({"status": "cancelled"})',
+            params=W,
+            response=WORKSHOP,
+            body=obj(
+                title=TEXT,
+                starts_at=TIME,
+                ends_at=TIME,
+                location=TEXT,
+                description=TEXT,
+                status=TEXT,
+            ),
+            errors=(400, 401, 403, 404, 409, 422),
+        ),
+    },
+    "/api/v1/workshops/{workshop_id}/attendance": {
+        "post": op(
+            "Roll call: set a participant's status",
+            params=W,
+            response=ATTENDANCE,
+            body=obj(
+                ["participant_id", "status"],
+                participant_id=UUID,
+                status={"enum": ["present", "late", "absent", "excused"]},
+            ),
+            errors=(400, 401, 403, 404, 409, 422),
+        ),
+        "get": op("Attendance of a workshop", params=W, response=items_of(ATTENDANCE)),
+    },
+    "/api/v1/workshops/{workshop_id}/checkin": {
+        "get": op(
+            "The current rotating check-in code (staff)",
+            params=W,
+            response=obj(["code", "expires_at", "qr_svg"], code=TEXT, expires_at=TIME, qr_svg=TEXT),
+        ),
+        "post": op(
+            "Check in with the scanned code (participant)",
+            params=W,
+            body=obj(["code"], code=TEXT),
+            response=obj(["status"], status={"enum": ["present", "late"]}),
+            errors=(400, 401, 403, 404, 409, 422),
+        ),
+    },
+    "/api/v1/workshops/{workshop_id}/attendance-sheet.pdf": {
+        "get": op("The signature sheet (staff)", params=W, media="application/pdf"),
+    },
+    "/api/v1/cohorts/{cohort_id}/calendar.ics": {
+        "get": op(
+            "The cohort's workshops as iCalendar (any member)", params=C, media="text/calendar"
+        ),
+    },
+}
