@@ -45,6 +45,7 @@ class LanguageMiddleware:
 
 def all_routes() -> list[BaseRoute]:
     from flashcoop import dashboard, home, openapi
+    from flashcoop.accounts import routes as accounts_routes
     from flashcoop.cohorts import api as cohorts_api
     from flashcoop.cohorts import routes as cohorts_routes
     from flashcoop.cohorts import workshop_api, workshop_routes
@@ -54,6 +55,7 @@ def all_routes() -> list[BaseRoute]:
 
     return [
         *pages.routes,
+        *accounts_routes.routes,
         *openapi.routes,
         *cohorts_api.routes,
         *cohorts_routes.routes,

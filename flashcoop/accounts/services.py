@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from flashcoop.accounts.models import ROLES, ApiToken, Organisation, RateLimitMark, User
-from flashcoop.errors import N_, DomainError, RateLimited, ValidationError
+from flashcoop.errors import N_, DomainError, NotFound, RateLimited, ValidationError
 
 _hasher = PasswordHasher()
 # argon2 is CPU-bound (~50 ms): run it off the event loop, a few at a time.
@@ -100,12 +100,22 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+async def issue_token(
+    *, user: User | None = None, participant: object | None = None, name: str = ""
+) -> tuple[str, ApiToken]:
+    """A new bearer token and its row; only its digest is stored, so it is shown once."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = await ApiToken.create(
+        token_hash=_digest(token), user=user, participant=participant, name=name
+    )
+    return token, row
+
+
 async def create_token(
     *, user: User | None = None, participant: object | None = None, name: str = ""
 ) -> str:
-    """Return a new bearer token; only its digest is stored, so it is shown once."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    await ApiToken.create(token_hash=_digest(token), user=user, participant=participant, name=name)
+    """Return a new bearer token (see issue_token)."""
+    token, _row = await issue_token(user=user, participant=participant, name=name)
     return token
 
 
@@ -146,3 +156,36 @@ async def record_failure(key: str, *, now: datetime | None = None) -> None:
 
 async def clear_failures(key: str) -> None:
     await RateLimitMark.filter(key=key).delete()
+
+
+async def change_password(user: User, *, current: str, new: str) -> None:
+    """Set a new password; every other session of this user is signed out."""
+    if not await verify_secret(user.password_hash, current):
+        raise ValidationError({"current_password": N_("This is not your current password.")})
+    if len(new) < 8:
+        raise ValidationError({"new_password": N_("The password needs at least 8 characters.")})
+    user.password_hash = await hash_secret(new)
+    user.session_version += 1
+    await user.save(update_fields=["password_hash", "session_version"])
+
+
+async def revoke_token(user: User, token_id: int, *, now: datetime | None = None) -> None:
+    """Revoke one of the user's own tokens (an admin may revoke anyone's)."""
+    tokens = ApiToken.filter(id=token_id, revoked_at=None, participant_id=None)
+    if user.role != "admin":
+        tokens = tokens.filter(user_id=user.id)
+    if not await tokens.update(revoked_at=now or utcnow()):
+        raise NotFound()
+
+
+async def set_active(admin: User, user_id: int, *, active: bool) -> User:
+    """Deactivate (or reactivate) a staff account: no more sign-in, sessions or tokens."""
+    if admin.id == user_id and not active:
+        raise DomainError("cannot_deactivate_self", N_("You cannot deactivate your own account."))
+    target = await User.get_or_none(id=user_id)
+    if target is None:
+        raise NotFound()
+    target.is_active = active
+    target.session_version += 1
+    await target.save(update_fields=["is_active", "session_version"])
+    return target

@@ -1,0 +1,169 @@
+"""Account pages (password, API tokens) and the administrator's staff list, plus their API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from flashcoop.accounts import services
+from flashcoop.accounts.models import ROLES, ApiToken, Organisation, User
+from flashcoop.errors import NotFound, ValidationError
+from flashcoop.web.api import iso, json_body, listing
+from flashcoop.web.auth import require, sign_in_user
+from flashcoop.web.templating import render
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "organisation_id": user.organisation_id,
+        "is_active": user.is_active,
+        "created_at": iso(user.created_at),
+    }
+
+
+def token_json(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "name": token.name,
+        "created_at": iso(token.created_at),
+        "last_used_at": iso(token.last_used_at),
+        "revoked": token.revoked_at is not None,
+    }
+
+
+async def _own_tokens(user: User) -> list[ApiToken]:
+    return await ApiToken.filter(user_id=user.id, revoked_at=None).order_by("-created_at")
+
+
+async def account_page(request: Request) -> Response:
+    principal = await require(request, *ROLES)
+    user = principal.user
+    assert user is not None
+    errors: dict[str, Any] = {}
+    new_token = None
+    notice = None
+    status = 200
+    if request.method == "POST":
+        form = await request.form()
+        action = form.get("action")
+        try:
+            if action == "password":
+                await services.change_password(
+                    user,
+                    current=str(form.get("current_password", "")),
+                    new=str(form.get("new_password", "")),
+                )
+                sign_in_user(request, user)  # this session stays; the others end
+                notice = "password"
+            elif action == "token":
+                label = str(form.get("name", "")).strip()[:120] or "web"
+                new_token = await services.create_token(user=user, name=label)
+            elif action == "revoke":
+                await services.revoke_token(user, int(str(form.get("token_id", "0")) or 0))
+                return RedirectResponse("/account", status_code=303)
+        except ValidationError as exc:
+            errors = exc.fields
+            status = 422
+    context = {
+        "user": user,
+        "tokens": await _own_tokens(user),
+        "errors": errors,
+        "new_token": new_token,
+        "notice": notice,
+    }
+    return render(request, "accounts/account.html", context, status=status)
+
+
+async def admin_users(request: Request) -> Response:
+    principal = await require(request, "admin")
+    assert principal.user is not None
+    errors: dict[str, Any] = {}
+    values: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        form = await request.form()
+        values = {k: str(form.get(k, "")) for k in ("email", "role", "name", "organisation")}
+        if form.get("action") in ("deactivate", "activate"):
+            await services.set_active(
+                principal.user,
+                int(str(form.get("user_id", "0")) or 0),
+                active=form.get("action") == "activate",
+            )
+            return RedirectResponse("/admin/users", status_code=303)
+        try:
+            await services.create_user(
+                email=values["email"],
+                role=values["role"],
+                name=values["name"],
+                organisation=values["organisation"] or None,
+                password=str(form.get("password", "")),
+            )
+            return RedirectResponse("/admin/users?created=1", status_code=303)
+        except ValidationError as exc:
+            errors, status = exc.fields, 422
+    users = await User.all().order_by("email").prefetch_related("organisation")
+    organisations = await Organisation.all().order_by("name")
+    context = {
+        "users": users,
+        "organisations": organisations,
+        "errors": errors,
+        "values": values,
+        "roles": ROLES,
+        "created": request.query_params.get("created"),
+    }
+    return render(request, "accounts/admin_users.html", context, status=status)
+
+
+async def users_api(request: Request) -> Response:
+    await require(request, "admin")
+    if request.method == "GET":
+        return listing([user_json(u) for u in await User.all().order_by("id")])
+    data = await json_body(request)
+    user = await services.create_user(
+        email=str(data.get("email", "")),
+        role=str(data.get("role", "")),
+        name=str(data.get("name") or ""),
+        password=str(data.get("password", "")),
+        organisation=data.get("organisation"),
+    )
+    return JSONResponse(user_json(user), status_code=201)
+
+
+async def tokens_api(request: Request) -> Response:
+    principal = await require(request, *ROLES)
+    user = principal.user
+    assert user is not None
+    if request.method == "GET":
+        return listing([token_json(t) for t in await _own_tokens(user)])
+    data = await json_body(request)
+    token, row = await services.issue_token(user=user, name=str(data.get("name") or "api")[:120])
+    return JSONResponse({**token_json(row), "token": token}, status_code=201)
+
+
+async def token_revoke_api(request: Request) -> Response:
+    principal = await require(request, *ROLES)
+    assert principal.user is not None
+    try:
+        token_id = int(request.path_params["token_id"])
+    except ValueError:
+        token_id = 0
+    if token_id <= 0:
+        raise NotFound()
+    await services.revoke_token(principal.user, token_id)
+    return JSONResponse({"id": token_id, "revoked": True})
+
+
+routes = [
+    Route("/account", account_page, methods=["GET", "POST"]),
+    Route("/admin/users", admin_users, methods=["GET", "POST"]),
+    Route("/api/v1/users", users_api, methods=["GET", "POST"]),
+    Route("/api/v1/tokens", tokens_api, methods=["GET", "POST"]),
+    Route("/api/v1/tokens/{token_id}/revoke", token_revoke_api, methods=["POST"]),
+]
