@@ -45,6 +45,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        # Access lines would hold client addresses and sign-in links: personal data stays out
+        # of the logs, so there are none.
+        access_log=False,
         log_level=settings.log_level.lower(),
     )
     return 0
