@@ -13,7 +13,7 @@ def test_negotiate_honours_quality_values():
 async def test_pages_are_french_by_default_and_english_on_request(client):
     french = await client.get("/login")
     assert '<html lang="fr">' in french.text
-    assert "Connexion de l&#39;équipe" in french.text
+    assert "Connexion de l'équipe" in french.text
     english = await client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert '<html lang="en">' in english.text
     assert "Staff sign-in" in english.text
