@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.factories import PASSWORD, csrf_from, login, make_cohort, make_user
 
 
@@ -69,3 +71,13 @@ async def test_session_cookie_is_httponly_and_samesite_lax(client):
     assert cookie.startswith("flashcoop_session=")
     assert "httponly" in cookie.lower()
     assert "samesite=lax" in cookie.lower()
+
+
+async def test_every_csrf_field_of_a_page_carries_the_token(client):
+    # Macros imported from _partials.html do not see the page context: pin that the token
+    # still reaches every form, not only the one in the header.
+    for path in ("/login", "/join"):
+        page = await client.get(path)
+        values = re.findall(r'name="csrf_token" value="([^"]*)"', page.text)
+        assert len(values) >= 2
+        assert all(value == values[0] and value for value in values), path
