@@ -325,3 +325,20 @@ async def test_dashboard_lists_participants_and_days_left(client):
     assert "Jean-Marc 🍅" in page.text
     expected = (cohort.ends_at.astimezone(PARIS).date() - now.astimezone(PARIS).date()).days
     assert f"{expected} jours restants" in page.text
+
+
+async def test_admin_chooses_the_structure(client):
+    from flashcoop.accounts.services import get_or_create_organisation
+
+    structure = await get_or_create_organisation("CAE Nord", "structure")
+    admin = await make_user("admin")
+    await login(client, admin)
+    page = await client.get("/cohorts/new")
+    assert 'name="structure_id"' in page.text and "CAE Nord" in page.text
+    missing = await post_form(client, "/cohorts/new", "/cohorts/new", launch_form())
+    assert missing.status_code == 422
+    assert field_error(missing.text, "structure_id")
+    form = launch_form(structure_id=str(structure.id))
+    response = await post_form(client, "/cohorts/new", "/cohorts/new", form)
+    assert response.status_code == 303
+    assert (await Cohort.get()).structure_id == structure.id
