@@ -191,3 +191,11 @@ async def test_reset_pin_invalidates_old_pin_card_and_sessions(client, other_cli
     assert old.status_code == 409
     new = await join_by_link(other_client, cohort.join_code, name="Léa", pin="9876")
     assert new.status_code == 303
+
+
+async def test_a_name_of_exactly_80_characters_is_accepted(client):
+    cohort = await make_cohort()
+    name = "Ñ" * 79 + "🙂"
+    response = await join_by_link(client, cohort.join_code, name=name)
+    assert response.status_code == 303
+    assert (await Participant.get(cohort=cohort)).display_name == name
