@@ -342,3 +342,14 @@ async def test_admin_chooses_the_structure(client):
     response = await post_form(client, "/cohorts/new", "/cohorts/new", form)
     assert response.status_code == 303
     assert (await Cohort.get()).structure_id == structure.id
+
+
+async def test_cohort_list_counts_participants(client):
+    full = await make_cohort(name="Pleine")
+    await make_participant(full, "Aïcha")
+    await make_participant(full, "Léa")
+    await make_cohort(facilitator=await full.created_by, name="Vide")
+    await login(client, await full.created_by)
+    page = await client.get("/cohorts")
+    assert "2 participant·es" in page.text
+    assert "0 participant·e" in page.text
