@@ -199,3 +199,11 @@ async def test_a_name_of_exactly_80_characters_is_accepted(client):
     response = await join_by_link(client, cohort.join_code, name=name)
     assert response.status_code == 303
     assert (await Participant.get(cohort=cohort)).display_name == name
+
+
+async def test_guessing_codes_in_links_is_rate_limited(client, settings):
+    for index in range(settings.join_max_failures):
+        assert (await client.get(f"/j/GUESS{index:03d}")).status_code == 404
+    response = await client.get("/j/GUESS999")
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.text
