@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from flashcoop.errors import Text
 from flashcoop.web.security import CSRF_FIELD, csrf_token
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+# Macros imported from _partials.html do not see the page's context, so the CSRF token of the
+# request being rendered is also reachable as a global function, `csrf_value()`.
+_csrf_current: ContextVar[str] = ContextVar("flashcoop_csrf", default="")
 
 
 def _local(
@@ -58,6 +62,7 @@ def build_environment() -> Environment:
     env.filters["tr"] = _translate_text
     env.globals["current_language"] = i18n.current_language
     env.globals["csrf_field_name"] = CSRF_FIELD
+    env.globals["csrf_value"] = _csrf_current.get
     return env
 
 
@@ -70,6 +75,7 @@ def render(
     from flashcoop.web.auth import settings_of
 
     principal = request.scope.get("flashcoop.principal")
+    _csrf_current.set(csrf_token(request.session))
     ctx = {
         "request": request,
         "csrf_token": csrf_token(request.session),

@@ -1,0 +1,114 @@
+"""Joining on a phone: the join page behind the QR code, sign-in cards, signing out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from flashcoop.accounts.services import check_rate, rate_key, record_failure
+from flashcoop.cohorts import services
+from flashcoop.cohorts.cards import participant_from_card
+from flashcoop.cohorts.models import Cohort
+from flashcoop.cohorts.services import JOIN_WINDOW
+from flashcoop.errors import N_, DomainError, NotFound, RateLimited, Text, ValidationError
+from flashcoop.web.auth import settings_of, sign_in_participant, sign_out
+from flashcoop.web.pages import client_address
+from flashcoop.web.templating import render
+
+# Where each refusal of the join service is shown: next to a field, or above the form.
+FIELD_OF_CODE = {"unknown_code": "code", "name_taken": "display_name"}
+
+
+async def _page(
+    request: Request,
+    cohort: Cohort | None,
+    values: dict[str, str],
+    errors: dict[str, Any],
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "cohorts/join_form.html",
+        {"cohort": cohort, "values": values, "errors": errors},
+        status=status,
+    )
+
+
+async def join_by_link(request: Request) -> Response:
+    code = services.normalise_code(request.path_params["code"])
+    cohort = await Cohort.get_or_none(join_code=code) if code else None
+    values = {"code": code, "display_name": "", "pin": ""}
+    if cohort is None:
+        # Guessing codes through links costs attempts too, like the join form.
+        key = rate_key("join", client_address(request))
+        try:
+            await check_rate(key, limit=settings_of(request).join_max_failures, window=JOIN_WINDOW)
+        except RateLimited as exc:
+            return await _page(request, None, values, {"form": exc.text}, status=429)
+        await record_failure(key)
+        errors = {"code": Text(N_("This code does not open any cohort. Check it."))}
+        return await _page(request, None, values, errors, status=404)
+    if request.method == "POST":
+        return await _join(request, cohort_hint=cohort, path_code=code)
+    return await _page(request, cohort, values, {})
+
+
+async def join_by_code(request: Request) -> Response:
+    if request.method == "POST":
+        return await _join(request, cohort_hint=None, path_code=None)
+    values = {"code": request.query_params.get("code", ""), "display_name": "", "pin": ""}
+    return await _page(request, None, values, {})
+
+
+async def _join(request: Request, *, cohort_hint: Cohort | None, path_code: str | None) -> Response:
+    form = await request.form()
+    values = {
+        "code": path_code or str(form.get("code", "")).strip(),
+        "display_name": str(form.get("display_name", "")),
+        "pin": "",  # a PIN is never sent back into the page
+    }
+    data = {"code": values["code"], "display_name": values["display_name"]}
+    data["pin"] = str(form.get("pin", ""))
+    settings = settings_of(request)
+    try:
+        participant, _created = await services.join_cohort(
+            data, client=client_address(request), max_failures=settings.join_max_failures
+        )
+    except ValidationError as exc:
+        return await _page(request, cohort_hint, values, dict(exc.fields), status=422)
+    except RateLimited as exc:
+        return await _page(request, cohort_hint, values, {"form": exc.text}, status=429)
+    except DomainError as exc:
+        field = FIELD_OF_CODE.get(exc.code, "form")
+        return await _page(request, cohort_hint, values, {field: exc.text}, status=exc.status)
+    sign_in_participant(request, participant)
+    return RedirectResponse("/me", status_code=303)
+
+
+async def sign_in_card(request: Request) -> Response:
+    participant = await participant_from_card(
+        request.path_params["token"], secret=settings_of(request).secret_key
+    )
+    if participant is None:
+        raise NotFound(
+            "card_invalid",
+            N_("This sign-in card is no longer valid. Ask your facilitator for a new one."),
+        )
+    sign_in_participant(request, participant)
+    return RedirectResponse("/me", status_code=303)
+
+
+async def participant_sign_out(request: Request) -> Response:
+    sign_out(request)
+    return RedirectResponse("/join", status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route("/j/{code}", join_by_link, methods=["GET", "POST"]),
+    Route("/join", join_by_code, methods=["GET", "POST"]),
+    Route("/s/{token}", sign_in_card, methods=["GET"]),
+    Route("/me/signout", participant_sign_out, methods=["POST"]),
+]

@@ -1,0 +1,87 @@
+"""The command line, run as a user would: `python -m flashcoop ...` against a temp SQLite DB."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    env = {
+        **os.environ,
+        "FLASHCOOP_DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}",
+        "FLASHCOOP_DATA_DIR": str(tmp_path),
+        "FLASHCOOP_SECRET_KEY": "cli-test-" + "z" * 32,
+        "FLASHCOOP_LOG_LEVEL": "WARNING",
+    }
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "flashcoop", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+        )
+
+    return run
+
+
+def test_migrate_twice_is_fine(run_cli):
+    first = run_cli("migrate")
+    assert first.returncode == 0, first.stderr
+    second = run_cli("migrate")
+    assert second.returncode == 0, second.stderr
+
+
+def test_user_create_then_token_create(run_cli):
+    created = run_cli(
+        "user",
+        "create",
+        "--email",
+        "anim@example.org",
+        "--role",
+        "facilitator",
+        "--organisation",
+        "CAE X",
+        "--password-stdin",
+        stdin="password123\n",
+    )
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.strip().isdigit()
+    token = run_cli("token", "create", "--email", "anim@example.org")
+    assert token.returncode == 0, token.stderr
+    lines = token.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fc_") and " " not in lines[0]
+    assert token.stderr.strip()  # the advice goes to stderr, not stdout
+
+
+def test_facilitator_needs_an_organisation(run_cli):
+    refused = run_cli(
+        "user",
+        "create",
+        "--email",
+        "x@example.org",
+        "--role",
+        "facilitator",
+        "--password-stdin",
+        stdin="password123\n",
+    )
+    assert refused.returncode != 0
+    assert refused.stdout == ""
+
+
+def test_token_for_unknown_user_fails_without_stdout(run_cli):
+    refused = run_cli("token", "create", "--email", "nobody@example.org")
+    assert refused.returncode != 0
+    assert refused.stdout == ""
