@@ -97,6 +97,7 @@ class Reminder(Model):
     )
     workshop_id: object
     minutes_before = fields.IntField()
+    workshop_starts_at = fields.DatetimeField()  # the start time this reminder announces
     due_at = fields.DatetimeField()
     status = fields.CharField(max_length=16, default="pending", db_index=True)
     sent_at = fields.DatetimeField(null=True)
