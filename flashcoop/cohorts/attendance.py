@@ -90,6 +90,13 @@ async def _log(row: Attendance, old: str, by: User | None, now: datetime) -> Non
     )
 
 
+def _invalid_code() -> ValidationError:
+    return ValidationError(
+        {"code": N_("This code has expired or is wrong. Scan the screen again.")},
+        code="invalid_checkin_code",
+    )
+
+
 async def check_in(
     workshop: Workshop,
     cohort: Cohort,
@@ -102,16 +109,70 @@ async def check_in(
     """Check a member in with a scanned code: present, or late after the grace minutes."""
     now = now or utcnow()
     if participant.cohort_id != cohort.id:
-        raise DomainError(
-            "not_a_member",
-            N_("You are not a member of this cohort."),
-        )
+        raise DomainError("not_a_member", N_("You are not a member of this cohort."))
     _ensure_open(workshop, cohort, now)
     if not isinstance(code, str) or not code_is_valid(settings, workshop, code.strip(), now):
-        raise ValidationError(
-            {"code": N_("This code has expired or is wrong. Scan the screen again.")},
-            code="invalid_checkin_code",
-        )
+        raise _invalid_code()
+    return await _record_check_in(workshop, participant, settings=settings, now=now)
+
+
+TICKET_LIFETIME = timedelta(minutes=5)
+
+
+def _ticket_mac(settings: Settings, workshop: Workshop, participant: Participant, at: int) -> str:
+    message = f"ticket:{workshop.id}:{participant.id}:{at}".encode()
+    return hmac.new(settings.secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def scan_ticket(
+    settings: Settings,
+    workshop: Workshop,
+    participant: Participant,
+    code: str,
+    now: datetime | None = None,
+) -> str:
+    """After a valid scan, a ticket for this member that the confirmation form posts back.
+
+    The QR code changes every few seconds; the ticket proves the scan happened in time and
+    leaves the member a few minutes to read the page and tap "confirm".
+    """
+    now = now or utcnow()
+    if not code_is_valid(settings, workshop, code.strip(), now):
+        raise _invalid_code()
+    at = int(now.timestamp())
+    return f"{at}.{_ticket_mac(settings, workshop, participant, at)}"
+
+
+async def check_in_with_ticket(
+    workshop: Workshop,
+    cohort: Cohort,
+    participant: Participant,
+    ticket: str,
+    *,
+    settings: Settings,
+    now: datetime | None = None,
+) -> Attendance:
+    """Check in from the confirmation form (the ticket from `scan_ticket`)."""
+    now = now or utcnow()
+    _ensure_open(workshop, cohort, now)
+    at_text, _, mac = ticket.partition(".")
+    try:
+        at = int(at_text)
+    except ValueError as exc:
+        raise _invalid_code() from exc
+    scanned = datetime.fromtimestamp(at, UTC)
+    if not (
+        hmac.compare_digest(_ticket_mac(settings, workshop, participant, at), mac)
+        and scanned <= now < scanned + TICKET_LIFETIME
+        and participant.cohort_id == cohort.id
+    ):
+        raise _invalid_code()
+    return await _record_check_in(workshop, participant, settings=settings, now=scanned)
+
+
+async def _record_check_in(
+    workshop: Workshop, participant: Participant, *, settings: Settings, now: datetime
+) -> Attendance:
     if not (workshop.starts_at - EARLY_CHECKIN <= now < workshop.ends_at):
         raise DomainError("checkin_closed", N_("Check-in is open only during the workshop."))
     late = now >= workshop.starts_at + timedelta(minutes=settings.checkin_late_minutes)
@@ -119,9 +180,9 @@ async def check_in(
     existing = await Attendance.get_or_none(workshop_id=workshop.id, participant_id=participant.id)
     if existing is not None and existing.status in ATTENDED:
         return existing  # checked in once: scanning again changes nothing
-    async with in_transaction():
-        if existing is None:
-            try:
+    try:
+        async with in_transaction():
+            if existing is None:
                 row = await Attendance.create(
                     workshop_id=workshop.id,
                     participant_id=participant.id,
@@ -129,15 +190,15 @@ async def check_in(
                     checked_in_at=now,
                     method="qr",
                 )
-            except IntegrityError:
-                # The same phone double-submitted: the first one won.
-                return await Attendance.get(workshop_id=workshop.id, participant_id=participant.id)
-            old = ""
-        else:  # marked absent or excused by the roll call, then turned up after all
-            row, old = existing, existing.status
-            row.status, row.checked_in_at, row.method = status, now, "qr"
-            await row.save()
-        await _log(row, old, None, now)
+                old = ""
+            else:  # marked absent or excused by the roll call, then turned up after all
+                row, old = existing, existing.status
+                row.status, row.checked_in_at, row.method = status, now, "qr"
+                await row.save()
+            await _log(row, old, None, now)
+    except IntegrityError:
+        # The same phone double-submitted: the first one won.
+        return await Attendance.get(workshop_id=workshop.id, participant_id=participant.id)
     return row
 
 

@@ -6,7 +6,7 @@ from flashcoop.accounts.services import utcnow
 from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.cohorts.workshop_models import Workshop
 from flashcoop.cohorts.workshop_reports import attended_minutes
-from flashcoop.notify import recent_notifications
+from flashcoop.notify import recent_notifications, render_text
 from flashcoop.principal import Principal
 from flashcoop.sections import Section
 
@@ -21,7 +21,10 @@ async def home_section(cohort: Cohort, participant: Participant) -> Section | No
         .order_by("starts_at")
         .limit(HOME_LIMIT)
     )
-    notes = await recent_notifications(participant.id)
+    notes = [
+        {"text": render_text(n.msgid, n.params), "created_at": n.created_at}
+        for n in await recent_notifications(participant.id)
+    ]
     if not upcoming and not notes:
         return None
     return (
