@@ -33,6 +33,9 @@ log = logging.getLogger("flashcoop.notify")
 MAX_ATTEMPTS = 8
 BATCH = 100
 TIMEOUT = httpx.Timeout(10, connect=3)
+# A message claimed longer ago than this belongs to a worker that died while sending: it is
+# retried (delivery is at least once; receivers drop duplicates by X-Flashcoop-Delivery).
+STALE_CLAIM = timedelta(minutes=10)
 
 
 def render_text(msgid: str, params: dict[str, Any]) -> str:
@@ -208,7 +211,7 @@ async def deliver_outbox(
     sent = 0
     for message in due:
         claimed = await OutboxMessage.filter(id=message.id, status="pending").update(
-            status="sending"
+            status="sending", claimed_at=now
         )
         if not claimed:
             continue  # another worker has it

@@ -37,6 +37,7 @@ class OutboxMessage(Model):
     payload: dict[str, Any] = fields.JSONField(default=dict)
     status = fields.CharField(max_length=16, default="pending", db_index=True)
     attempts = fields.IntField(default=0)
+    claimed_at = fields.DatetimeField(null=True)
     next_attempt_at = fields.DatetimeField(db_index=True)
     last_error = fields.CharField(max_length=300, default="")
     created_at = fields.DatetimeField()

@@ -234,3 +234,23 @@ def test_backoff_grows_and_is_capped():
     assert notify.backoff(1) == timedelta(minutes=1)
     assert notify.backoff(3) == timedelta(minutes=4)
     assert notify.backoff(30) == timedelta(hours=6)
+
+
+async def test_claim_left_by_a_dead_worker_is_taken_over(app, settings):
+    _cohort, workshop, aicha, _bob, start = await _setup()
+    now = start - timedelta(minutes=50)
+    await Reminder.create(
+        key=f"{workshop.id}:60:{int(start.timestamp())}",
+        workshop_id=workshop.id,
+        minutes_before=60,
+        workshop_starts_at=workshop.starts_at,
+        due_at=start - timedelta(hours=1),
+        status="sending",
+        claimed_at=now - timedelta(minutes=2),
+    )
+    # Still claimed (maybe still working): nothing happens.
+    assert await send_due_reminders(settings, now) == 0
+    # Long dead: the claim is taken over and the reminder goes out once.
+    assert await send_due_reminders(settings, now + timedelta(minutes=10)) == 1
+    assert await send_due_reminders(settings, now + timedelta(minutes=20)) == 0
+    assert len(await _reminders(aicha)) == 1

@@ -100,6 +100,7 @@ class Reminder(Model):
     workshop_starts_at = fields.DatetimeField()  # the start time this reminder announces
     due_at = fields.DatetimeField()
     status = fields.CharField(max_length=16, default="pending", db_index=True)
+    claimed_at = fields.DatetimeField(null=True)
     sent_at = fields.DatetimeField(null=True)
     recipients = fields.IntField(default=0)
 

@@ -24,6 +24,9 @@ from flashcoop.settings import Settings
 MSG_REMINDER = N_("Reminder: workshop “{title}”, {when}.")
 MSG_REMINDER_AT = N_("Reminder: workshop “{title}”, {when}, at {location}.")
 BATCH = 200
+# A claim older than this belongs to a worker that died mid-way: its transaction rolled back
+# (the notifications and the "sent" mark are committed together), so sending again is safe.
+STALE_CLAIM = timedelta(minutes=5)
 
 
 def reminder_key(workshop: Workshop, minutes: int) -> str:
@@ -35,12 +38,19 @@ async def _store_due(offsets: list[int], now: datetime) -> None:
     upcoming = await Workshop.filter(
         status=SCHEDULED, starts_at__gt=now, starts_at__lte=horizon, cohort__status=OPEN
     ).limit(BATCH * 5)
+    stored = set(
+        await Reminder.filter(workshop_id__in=[w.id for w in upcoming]).values_list(
+            "key", flat=True
+        )
+    )
     for workshop in upcoming:
         due = [m for m in offsets if workshop.starts_at - timedelta(minutes=m) <= now]
         if not due:
             continue
         closest = min(due)
         for minutes in due:
+            if reminder_key(workshop, minutes) in stored:
+                continue
             try:
                 await Reminder.create(
                     key=reminder_key(workshop, minutes),
@@ -60,9 +70,14 @@ async def send_due_reminders(settings: Settings, now: datetime | None = None) ->
     offsets = sorted(settings.reminder_minutes)
     if offsets:
         await _store_due(offsets, now)
+    await Reminder.filter(status="sending", claimed_at__lt=now - STALE_CLAIM).update(
+        status="pending"
+    )
     sent = 0
     for reminder in await Reminder.filter(status="pending", due_at__lte=now).limit(BATCH):
-        claimed = await Reminder.filter(id=reminder.id, status="pending").update(status="sending")
+        claimed = await Reminder.filter(id=reminder.id, status="pending").update(
+            status="sending", claimed_at=now
+        )
         if not claimed:
             continue  # another worker is sending it
         workshop = await Workshop.get_or_none(id=reminder.workshop_id)
@@ -75,16 +90,15 @@ async def send_due_reminders(settings: Settings, now: datetime | None = None) ->
             await Reminder.filter(id=reminder.id).update(status="skipped")
             continue
         try:
-            count = await _send(settings, workshop, now)
+            await _send(settings, reminder, workshop, now)
         except Exception:
             await Reminder.filter(id=reminder.id).update(status="pending")
             raise
-        await Reminder.filter(id=reminder.id).update(status="sent", sent_at=now, recipients=count)
         sent += 1
     return sent
 
 
-async def _send(settings: Settings, workshop: Workshop, now: datetime) -> int:
+async def _send(settings: Settings, reminder: Reminder, workshop: Workshop, now: datetime) -> None:
     cohort = await Cohort.get(id=workshop.cohort_id)
     members = await Participant.filter(cohort_id=cohort.id)
     params = {
@@ -94,7 +108,7 @@ async def _send(settings: Settings, workshop: Workshop, now: datetime) -> int:
         "location": workshop.location,
     }
     async with in_transaction():
-        return await notify_members(
+        count = await notify_members(
             members,
             kind="workshop_reminder",
             msgid=MSG_REMINDER_AT if workshop.location else MSG_REMINDER,
@@ -103,3 +117,4 @@ async def _send(settings: Settings, workshop: Workshop, now: datetime) -> int:
             settings=settings,
             now=now,
         )
+        await Reminder.filter(id=reminder.id).update(status="sent", sent_at=now, recipients=count)
