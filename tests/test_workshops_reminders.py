@@ -254,3 +254,14 @@ async def test_claim_left_by_a_dead_worker_is_taken_over(app, settings):
     assert await send_due_reminders(settings, now + timedelta(minutes=10)) == 1
     assert await send_due_reminders(settings, now + timedelta(minutes=20)) == 0
     assert len(await _reminders(aicha)) == 1
+
+
+async def test_send_reminders_command(app, settings):
+    from flashcoop import cli
+    from flashcoop.cohorts.workshop_cli import cmd_send_reminders, send_once
+
+    args = cli.build_parser().parse_args(["send-reminders"])
+    assert args.func is cmd_send_reminders
+    _cohort, _workshop, aicha, _bob, _start = await _setup(days=0.02)
+    assert await send_once(settings) == "1 reminder(s) sent, 0 message(s) delivered"
+    assert len(await _reminders(aicha)) == 1
