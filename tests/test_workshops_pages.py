@@ -130,6 +130,9 @@ async def test_roll_call_page_records_status(client):
     assert response.status_code == 303
     row = await Attendance.get(workshop_id=workshop.id, participant_id=member.id)
     assert row.status == "excused" and row.method == "roll_call"
+    page = await client.get(url, headers={"Accept-Language": "en"})
+    assert "History" in page.text and "Mamadou: \n" not in page.text
+    assert "Excused" in page.text.split("History", 1)[1]
 
 
 async def test_scan_confirm_then_check_in(client, settings):

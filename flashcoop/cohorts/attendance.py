@@ -217,26 +217,41 @@ async def record_attendance(
         raise ValidationError({"status": N_("Choose present, late, absent or excused.")})
     participant = await participant_of(cohort, str(data.get("participant_id") or ""))
     _ensure_open(workshop, cohort, now)
-    async with in_transaction():
-        row = await Attendance.get_or_none(workshop_id=workshop.id, participant_id=participant.id)
-        if row is None:
-            row = await Attendance.create(
-                workshop_id=workshop.id,
-                participant_id=participant.id,
-                status=status,
-                checked_in_at=now if status in ATTENDED else None,
-                method="roll_call",
+    try:
+        async with in_transaction():
+            row = await Attendance.get_or_none(
+                workshop_id=workshop.id, participant_id=participant.id
             )
-            await _log(row, "", by, now)
-        elif row.status != status:
-            old = row.status
-            row.status, row.method = status, "roll_call"
-            if status in ATTENDED and row.checked_in_at is None:
-                row.checked_in_at = now
-            await row.save()
-            await _log(row, old, by, now)
+            if row is None:
+                row = await Attendance.create(
+                    workshop_id=workshop.id,
+                    participant_id=participant.id,
+                    status=status,
+                    checked_in_at=now if status in ATTENDED else None,
+                    method="roll_call",
+                )
+                await _log(row, "", by, now)
+            elif row.status != status:
+                old = row.status
+                row.status, row.method = status, "roll_call"
+                if status in ATTENDED and row.checked_in_at is None:
+                    row.checked_in_at = now
+                await row.save()
+                await _log(row, old, by, now)
+    except IntegrityError:
+        # The member's own check-in landed at the same moment: apply the roll call on top.
+        return await record_attendance(workshop, cohort, data, by=by, now=now)
     return row
 
 
 async def attendance_of(workshop: Workshop) -> list[Attendance]:
     return await Attendance.filter(workshop_id=workshop.id).order_by("id")
+
+
+async def attendance_history(workshop: Workshop) -> list[AttendanceLog]:
+    """Every change of attendance at this workshop, oldest first, with who made it."""
+    return (
+        await AttendanceLog.filter(workshop_id=workshop.id)
+        .prefetch_related("participant", "changed_by")
+        .order_by("changed_at", "id")
+    )

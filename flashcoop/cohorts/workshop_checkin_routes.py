@@ -96,6 +96,7 @@ async def roll_call(request: Request) -> Response:
         "rows": rows,
         "statuses": ATTENDANCE_STATUSES,
         "frozen": cohort.status != "active" or utcnow() >= cohort.ends_at,
+        "history": await att.attendance_history(workshop),
     }
     return render(request, "workshops/workshop_attendance.html", context)
 
