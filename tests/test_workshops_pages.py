@@ -216,3 +216,10 @@ async def test_dashboard_section_renders(app):
     template, ctx = await dashboard_section(cohort, Principal(user=facilitator))
     assert template == "workshops/_dashboard_section.html"
     assert len(ctx["workshops"]) == 1
+    from flashcoop.web.templating import ENV
+
+    html = ENV.get_template(template).render(
+        ctx=ctx, csrf_token="tok", language="fr", principal=None
+    )
+    assert "1 atelier en tout" in html and "Étude de marché" in html
+    assert 'value="tok"' in html

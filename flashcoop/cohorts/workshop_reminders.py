@@ -37,7 +37,7 @@ async def _store_due(offsets: list[int], now: datetime) -> None:
     horizon = now + timedelta(minutes=max(offsets))
     upcoming = await Workshop.filter(
         status=SCHEDULED, starts_at__gt=now, starts_at__lte=horizon, cohort__status=OPEN
-    ).limit(BATCH * 5)
+    )
     stored = set(
         await Reminder.filter(workshop_id__in=[w.id for w in upcoming]).values_list(
             "key", flat=True

@@ -11,6 +11,7 @@ from flashcoop.principal import Principal
 from flashcoop.sections import Section
 
 HOME_LIMIT = 5
+DASHBOARD_LIMIT = 8
 
 
 async def home_section(cohort: Cohort, participant: Participant) -> Section | None:
@@ -35,10 +36,16 @@ async def home_section(cohort: Cohort, participant: Participant) -> Section | No
 
 async def dashboard_section(cohort: Cohort, principal: Principal) -> Section | None:
     """The programme on the facilitator's dashboard."""
-    workshops = await Workshop.filter(cohort_id=cohort.id).order_by("starts_at")
+    now = utcnow()
+    upcoming = (
+        await Workshop.filter(cohort_id=cohort.id, ends_at__gt=now)
+        .order_by("starts_at")
+        .limit(DASHBOARD_LIMIT)
+    )
+    total = await Workshop.filter(cohort_id=cohort.id).count()
     return (
         "workshops/_dashboard_section.html",
-        {"cohort": cohort, "workshops": workshops, "now": utcnow()},
+        {"cohort": cohort, "workshops": upcoming, "total": total, "now": now},
     )
 
 
