@@ -1,6 +1,10 @@
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
 from flashcoop.accounts.services import utcnow
 from flashcoop.cohorts.workshop_models import Workshop
 from flashcoop.cohorts.workshop_programme import plan
@@ -268,3 +272,26 @@ async def test_default_programme_spreads_over_a_long_cohort(app):
         (9, 30),
         (14, 0),
     }
+
+
+ZONES = ["Europe/Paris", "America/New_York", "Australia/Sydney", "Pacific/Noumea", "UTC"]
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(
+    zone=st.sampled_from(ZONES),
+    day=st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31)),
+    minute=st.integers(min_value=6 * 60, max_value=20 * 60),
+    weeks=st.integers(min_value=0, max_value=30),
+)
+def test_weekly_repeats_keep_wall_time_in_any_zone(zone, day, minute, weeks):
+    tz = ZoneInfo(zone)
+    local = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=tz)
+    start = local.astimezone(UTC)
+    found = weekly_occurrences(start, start + timedelta(hours=2), day + timedelta(weeks=weeks), tz)
+    assert len(found) == weeks + 1
+    for index, (s, e) in enumerate(found):
+        here = s.astimezone(tz)
+        assert here.date() == day + timedelta(weeks=index)
+        assert (here.hour, here.minute) == (minute // 60, minute % 60)
+        assert e > s

@@ -265,3 +265,47 @@ async def test_send_reminders_command(app, settings):
     _cohort, _workshop, aicha, _bob, _start = await _setup(days=0.02)
     assert await send_once(settings) == "1 reminder(s) sent, 0 message(s) delivered"
     assert len(await _reminders(aicha)) == 1
+
+
+async def test_send_email_speaks_smtp_with_starttls_and_login(settings, monkeypatch):
+    import smtplib
+
+    calls: list[tuple] = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            calls.append(("connect", host, port, timeout))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            calls.append(("quit",))
+
+        def ehlo(self):
+            calls.append(("ehlo",))
+
+        def has_extn(self, name):
+            return name == "starttls"
+
+        def starttls(self, context):
+            calls.append(("starttls",))
+
+        def login(self, user, password):
+            calls.append(("login", user, password))
+
+        def send_message(self, message):
+            calls.append(("send", message["From"], message["To"], message["Subject"]))
+
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    configured = dataclasses.replace(
+        settings,
+        smtp_url="smtp://bot%40cae.org:p%40ss@mail.example.org:587",
+        mail_from="ateliers@cae.org",
+    )
+    await notify.send_email(configured, "aicha@example.org", "Rappel", "Demain 9h30")
+    assert calls[0] == ("connect", "mail.example.org", 587, 10)
+    assert ("starttls",) in calls
+    assert ("login", "bot@cae.org", "p@ss") in calls
+    assert ("send", "ateliers@cae.org", "aicha@example.org", "Rappel") in calls
+    assert calls[-1] == ("quit",)
