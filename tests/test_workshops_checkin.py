@@ -154,6 +154,13 @@ async def test_roll_call_corrections_are_logged(client, setup):
         ("excused", "late"),
     ]
     assert {log.changed_by_id for log in logs} == {facilitator.id}
+    history = (await client.get(url + "/log", headers=headers)).json()["items"]
+    assert [(h["old_status"], h["new_status"], h["changed_by"]) for h in history] == [
+        (None, "absent", facilitator.id),
+        ("absent", "excused", facilitator.id),
+        ("excused", "late", facilitator.id),
+    ]
+    assert (await client.get(url + "/log", headers=await bearer(member))).status_code == 403
     bad = await client.post(
         url, json={"participant_id": str(member.id), "status": "asleep"}, headers=headers
     )

@@ -87,6 +87,26 @@ async def attendance_api(request: Request) -> Response:
     return JSONResponse(attendance_json(row))
 
 
+async def attendance_log_api(request: Request) -> Response:
+    principal = await require(request, "facilitator", "admin")
+    workshop, _cohort = await workshops.get_workshop(
+        principal, request.path_params["workshop_id"], staff=True
+    )
+    return listing(
+        [
+            {
+                "participant_id": str(log.participant_id),
+                "old_status": log.old_status or None,
+                "new_status": log.new_status,
+                "method": log.method,
+                "changed_by": log.changed_by_id,
+                "changed_at": iso(log.changed_at),
+            }
+            for log in await att.attendance_history(workshop)
+        ]
+    )
+
+
 async def checkin_api(request: Request) -> Response:
     settings = settings_of(request)
     if request.method == "GET":
@@ -115,6 +135,7 @@ routes: list[BaseRoute] = [
     Route("/api/v1/cohorts/{cohort_id}/workshops", workshop_create, methods=["POST"]),
     Route("/api/v1/workshops/{workshop_id}", workshop_detail, methods=["GET", "PATCH"]),
     Route("/api/v1/workshops/{workshop_id}/attendance", attendance_api, methods=["GET", "POST"]),
+    Route("/api/v1/workshops/{workshop_id}/attendance/log", attendance_log_api, methods=["GET"]),
     Route("/api/v1/workshops/{workshop_id}/checkin", checkin_api, methods=["GET", "POST"]),
     *export_routes,
 ]
