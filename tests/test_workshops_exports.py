@@ -66,7 +66,7 @@ async def test_participants_api_reports_hours(client, cohort_with_attendance):
 
 
 async def test_attendance_sheet_pdf_lists_members_and_statuses(client, cohort_with_attendance):
-    facilitator, _cohort, (first, _s, _d), _m = cohort_with_attendance
+    facilitator, cohort, (first, _s, _d), _m = cohort_with_attendance
     response = await client.get(
         f"/api/v1/workshops/{first.id}/attendance-sheet.pdf",
         headers={**await bearer(facilitator), "Accept-Language": "en"},
@@ -92,6 +92,9 @@ async def test_attendance_sheet_pdf_lists_members_and_statuses(client, cohort_wi
         "Facilitator",
     ):
         assert expected in text, expected
+    # Times are shown in the cohort's timezone.
+    assert first.starts_at.astimezone(cohort.tz).strftime("%H:%M") in text
+    assert "Europe/Paris" in text
 
 
 async def test_attendance_sheet_is_staff_only(client, cohort_with_attendance):
