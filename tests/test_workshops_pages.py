@@ -164,6 +164,15 @@ async def test_scan_with_expired_code_or_signed_out(client, settings):
     assert expired.status_code == 422
     signed_out = await client.get(url, params={"code": old})
     assert signed_out.status_code == 401
+    later = await make_workshop(cohort, starts_at=utcnow() + timedelta(days=1))
+    code, _ = att.current_code(settings, later)
+    too_early = await client.get(
+        f"/w/{later.id}/checkin",
+        params={"code": code},
+        headers={**await bearer(member), "Accept-Language": "en"},
+    )
+    assert too_early.status_code == 409
+    assert "only during the workshop" in too_early.text and 'name="ticket"' not in too_early.text
 
 
 async def test_ticket_expires(app, settings):

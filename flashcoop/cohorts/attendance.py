@@ -170,11 +170,16 @@ async def check_in_with_ticket(
     return await _record_check_in(workshop, participant, settings=settings, now=scanned)
 
 
+def ensure_checkin_open(workshop: Workshop, now: datetime) -> None:
+    """Check-in opens a little before the start and closes at the end."""
+    if not (workshop.starts_at - EARLY_CHECKIN <= now < workshop.ends_at):
+        raise DomainError("checkin_closed", N_("Check-in is open only during the workshop."))
+
+
 async def _record_check_in(
     workshop: Workshop, participant: Participant, *, settings: Settings, now: datetime
 ) -> Attendance:
-    if not (workshop.starts_at - EARLY_CHECKIN <= now < workshop.ends_at):
-        raise DomainError("checkin_closed", N_("Check-in is open only during the workshop."))
+    ensure_checkin_open(workshop, now)
     late = now >= workshop.starts_at + timedelta(minutes=settings.checkin_late_minutes)
     status = "late" if late else "present"
     existing = await Attendance.get_or_none(workshop_id=workshop.id, participant_id=participant.id)

@@ -55,9 +55,13 @@ async def scan_landing(request: Request) -> Response:
         code = request.query_params.get("code", "")
         try:
             context["ticket"] = att.scan_ticket(settings, workshop, member, code)
+            att.ensure_checkin_open(workshop, utcnow())
         except ValidationError as exc:
             context["error"] = exc.fields["code"]
             return render(request, "workshops/checkin_confirm.html", context, status=422)
+        except DomainError as exc:
+            context["error"] = exc.text
+            return render(request, "workshops/checkin_confirm.html", context, status=exc.status)
         return render(request, "workshops/checkin_confirm.html", context)
     form = await request.form()
     try:
