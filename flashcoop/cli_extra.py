@@ -5,4 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-COMMANDS: list[Callable[[Any], None]] = []
+from flashcoop.cohorts.workshop_cli import add_send_reminders
+
+COMMANDS: list[Callable[[Any], None]] = [add_send_reminders]

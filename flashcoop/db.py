@@ -11,6 +11,8 @@ from tortoise.migrations.api.migrate import migrate as tortoise_migrate
 MODEL_MODULES = [
     "flashcoop.accounts.models",
     "flashcoop.cohorts.models",
+    "flashcoop.cohorts.workshop_models",
+    "flashcoop.notify_models",
 ]
 APP_LABEL = "flashcoop"
 

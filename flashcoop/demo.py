@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flashcoop.accounts.models import User
 from flashcoop.accounts.services import create_user, utcnow
-from flashcoop.cohorts.models import Cohort
+from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.cohorts.services import create_cohort, join_cohort
 from flashcoop.principal import Principal
 from flashcoop.settings import Settings
@@ -80,11 +80,35 @@ async def _live_cohort(settings: Settings, facilitator: User, funder_id: int | N
         default_timezone=settings.timezone,
         now=now,
     )
+    members = []
     for name, pin in MEMBERS:
-        await join_cohort(
+        member, _ = await join_cohort(
             {"code": cohort.join_code, "display_name": name, "pin": pin},
             client="demo",
             max_failures=1000,
             now=now,
         )
+        members.append(member)
+    await _past_attendance(cohort, members, facilitator, now)
     return cohort
+
+
+async def _past_attendance(
+    cohort: Cohort, members: list[Participant], facilitator: User, now: datetime
+) -> None:
+    """Mark attendance at the workshops already held, as a facilitator would have."""
+    from flashcoop.cohorts.attendance import record_attendance
+    from flashcoop.cohorts.workshop_models import Workshop
+
+    pattern = ["present", "present", "late", "present", "excused", "absent"]
+    held = await Workshop.filter(cohort_id=cohort.id, ends_at__lte=now).order_by("starts_at")
+    for w_index, workshop in enumerate(held):
+        for m_index, member in enumerate(members):
+            status = pattern[(w_index + m_index * 2) % len(pattern)]
+            await record_attendance(
+                workshop,
+                cohort,
+                {"participant_id": str(member.id), "status": status},
+                by=facilitator,
+                now=workshop.ends_at,
+            )

@@ -2,21 +2,53 @@
 
 from __future__ import annotations
 
+from flashcoop.accounts.services import utcnow
 from flashcoop.cohorts.models import Cohort, Participant
+from flashcoop.cohorts.workshop_models import Workshop
+from flashcoop.cohorts.workshop_reports import attended_minutes
+from flashcoop.notify import recent_notifications, render_text
 from flashcoop.principal import Principal
 from flashcoop.sections import Section
+
+HOME_LIMIT = 5
+DASHBOARD_LIMIT = 8
 
 
 async def home_section(cohort: Cohort, participant: Participant) -> Section | None:
     """The upcoming programme on the participant's home."""
-    return None
+    now = utcnow()
+    upcoming = (
+        await Workshop.filter(cohort_id=cohort.id, ends_at__gt=now)
+        .order_by("starts_at")
+        .limit(HOME_LIMIT)
+    )
+    notes = [
+        {"text": render_text(n.msgid, n.params), "created_at": n.created_at}
+        for n in await recent_notifications(participant.id)
+    ]
+    if not upcoming and not notes:
+        return None
+    return (
+        "workshops/_home_section.html",
+        {"cohort": cohort, "workshops": upcoming, "notifications": notes, "now": now},
+    )
 
 
 async def dashboard_section(cohort: Cohort, principal: Principal) -> Section | None:
     """The programme on the facilitator's dashboard."""
-    return None
+    now = utcnow()
+    upcoming = (
+        await Workshop.filter(cohort_id=cohort.id, ends_at__gt=now)
+        .order_by("starts_at")
+        .limit(DASHBOARD_LIMIT)
+    )
+    total = await Workshop.filter(cohort_id=cohort.id).count()
+    return (
+        "workshops/_dashboard_section.html",
+        {"cohort": cohort, "workshops": upcoming, "total": total, "now": now},
+    )
 
 
 async def attendance_hours(cohort_id: object) -> dict[str, float]:
     """Attended hours per participant id (as str) of a cohort."""
-    return {}
+    return {pid: minutes / 60 for pid, minutes in (await attended_minutes(cohort_id)).items()}

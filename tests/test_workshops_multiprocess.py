@@ -1,0 +1,66 @@
+"""Three real processes run the reminder sweep at the same moment against one database."""
+
+import asyncio
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from flashcoop.accounts.services import utcnow
+from flashcoop.cohorts.workshop_models import Reminder
+from flashcoop.notify_models import Notification
+from tests.factories import make_cohort, make_participant
+from tests.workshop_helpers import make_workshop
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = """
+import asyncio, sys
+from datetime import datetime
+from flashcoop import db
+from flashcoop.cohorts.workshop_reminders import send_due_reminders
+from flashcoop.settings import Settings
+
+async def main(url, now):
+    await db.init_db(url)
+    settings = Settings(database_url=url, secret_key="k" * 40, scheduler=False)
+    count = 0
+    for _ in range(3):
+        count += await send_due_reminders(settings, datetime.fromisoformat(now))
+    print(count)
+    await db.close_db()
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+
+
+async def _run_racing(database_url: str, now: str) -> list[int]:
+    async def one() -> int:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            SCRIPT,
+            database_url,
+            now,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await proc.communicate()
+        assert proc.returncode == 0, err.decode()
+        return int(out.decode().strip().splitlines()[-1])
+
+    return list(await asyncio.gather(one(), one(), one()))
+
+
+async def test_reminders_sent_once_by_racing_processes(app, database_url):
+    now = utcnow()
+    cohort = await make_cohort(starts_at=now - timedelta(hours=1))
+    workshops = [
+        await make_workshop(cohort, starts_at=now + timedelta(minutes=30 + i)) for i in range(10)
+    ]
+    members = [await make_participant(cohort, f"Membre {i}") for i in range(4)]
+    counts = await _run_racing(database_url, now.isoformat())
+    assert sum(counts) == len(workshops)
+    assert await Reminder.filter(status="sent").count() == len(workshops)
+    assert await Notification.filter(kind="workshop_reminder").count() == len(workshops) * len(
+        members
+    )

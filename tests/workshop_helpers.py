@@ -1,0 +1,30 @@
+"""Shared builders for the workshop tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flashcoop.accounts.services import utcnow
+from flashcoop.cohorts.models import Cohort
+from flashcoop.cohorts.workshop_models import Workshop
+from flashcoop.cohorts.workshops import create_workshops
+
+
+async def make_workshop(
+    cohort: Cohort,
+    *,
+    starts_at: datetime | None = None,
+    hours: float = 3,
+    title: str = "Étude de marché",
+    **fields: Any,
+) -> Workshop:
+    starts_at = starts_at or utcnow() + timedelta(days=1)
+    data = {
+        "title": title,
+        "starts_at": starts_at.isoformat(),
+        "ends_at": (starts_at + timedelta(hours=hours)).isoformat(),
+        **fields,
+    }
+    [workshop] = await create_workshops(cohort, data, now=cohort.starts_at)
+    return workshop
