@@ -354,6 +354,7 @@ PATHS: dict[str, Any] = {
         "get": op("The cohort's workshops", params=C, response=items_of(WORKSHOP)),
     },
     "/api/v1/workshops/{workshop_id}": {
+        "get": op("One workshop (any member)", params=W, response=WORKSHOP),
         "patch": op(
             'Reschedule, edit or cancel ({"status": "cancelled"})',
             params=W,
@@ -396,6 +397,18 @@ PATHS: dict[str, Any] = {
             response=obj(["status"], status={"enum": ["present", "late"]}),
             errors=(400, 401, 403, 404, 409, 422),
         ),
+    },
+    "/api/v1/workshops/{workshop_id}/attendance/log": {
+        "get": op("Who changed which attendance, and when (staff)", params=W,
+                  response=items_of(obj(participant_id=UUID, old_status=TEXT, new_status=TEXT,
+                                        method=TEXT, changed_by=TEXT, changed_at=TIME))),
+    },
+    "/api/v1/cohorts/{cohort_id}/attendance.csv": {
+        "get": op("Hours attended per participant, CSV (staff)", params=C, media="text/csv"),
+    },
+    "/api/v1/cohorts/{cohort_id}/attendance.pdf": {
+        "get": op("Hours attended per participant, PDF (staff)", params=C,
+                  media="application/pdf"),
     },
     "/api/v1/workshops/{workshop_id}/attendance-sheet.pdf": {
         "get": op("The signature sheet (staff)", params=W, media="application/pdf"),

@@ -39,12 +39,11 @@ async def attendance_sheet_pdf(request: Request) -> Response:
 
 
 async def attendance_summary(request: Request) -> Response:
-    if request.path_params["fmt"] not in ("csv", "pdf"):
-        raise NotFound()
+    fmt = request.url.path.rsplit(".", 1)[-1]
     principal = await require(request, "facilitator", "admin")
     cohort = await services.get_cohort(principal, request.path_params["cohort_id"], staff=True)
     summary = await build_summary(cohort)
-    if request.path_params["fmt"] == "csv":
+    if fmt == "csv":
         return _download(summary_csv(summary), "text/csv; charset=utf-8", "attendance.csv")
     return _download(await render_summary_pdf(summary), "application/pdf", "attendance.pdf")
 
@@ -76,7 +75,8 @@ export_routes: list[BaseRoute] = [
         attendance_sheet_pdf,
         methods=["GET"],
     ),
-    Route("/api/v1/cohorts/{cohort_id}/attendance.{fmt:str}", attendance_summary, methods=["GET"]),
+    Route("/api/v1/cohorts/{cohort_id}/attendance.csv", attendance_summary, methods=["GET"]),
+    Route("/api/v1/cohorts/{cohort_id}/attendance.pdf", attendance_summary, methods=["GET"]),
     Route("/api/v1/cohorts/{cohort_id}/calendar.ics", cohort_calendar, methods=["GET"]),
     Route("/ical/{token}.ics", subscription_calendar, methods=["GET"]),
 ]
