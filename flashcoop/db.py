@@ -11,6 +11,7 @@ from tortoise.migrations.api.migrate import migrate as tortoise_migrate
 MODEL_MODULES = [
     "flashcoop.accounts.models",
     "flashcoop.cohorts.models",
+    "flashcoop.ledger.models",
 ]
 APP_LABEL = "flashcoop"
 
