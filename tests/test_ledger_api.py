@@ -56,8 +56,13 @@ async def test_replay_without_occurred_at_is_still_a_replay(client):
 
 @pytest.mark.parametrize(
     "change",
-    [{"amount": "12.51"}, {"label": "Autre"}, {"quantity": 2}, {"payment_method": "card"},
-     {"kind": "expense"}],
+    [
+        {"amount": "12.51"},
+        {"label": "Autre"},
+        {"quantity": 2},
+        {"payment_method": "card"},
+        {"kind": "expense"},
+    ],
 )
 async def test_same_id_different_content_is_409(client, change):
     cohort = await make_cohort()
@@ -85,8 +90,14 @@ async def test_same_id_by_another_member_is_409(client):
 
 @pytest.mark.parametrize(
     ("text", "cents"),
-    [("12,5", 1250), ("12.50", 1250), ("1 234,56", 123456), ("0,01", 1), ("10000", 1_000_000),
-     ("1\u202f234,56", 123456)],
+    [
+        ("12,5", 1250),
+        ("12.50", 1250),
+        ("1 234,56", 123456),
+        ("0,01", 1),
+        ("10000", 1_000_000),
+        ("1\u202f234,56", 123456),
+    ],
 )
 async def test_french_amounts_are_read_exactly(client, text, cents):
     cohort = await make_cohort()
@@ -140,7 +151,9 @@ async def test_malformed_body_is_400(client):
     cohort = await make_cohort()
     headers = await bearer(await make_participant(cohort))
     response = await client.post(
-        entries_url(cohort), content=b"[1,2", headers={**headers, "content-type": "application/json"}
+        entries_url(cohort),
+        content=b"[1,2",
+        headers={**headers, "content-type": "application/json"},
     )
     assert response.status_code == 400
 
@@ -198,7 +211,9 @@ async def test_member_may_not_record_expense_but_treasurer_and_staff_may(client)
     ok = await client.post(entries_url(cohort), json=expense, headers=await bearer(treasurer))
     assert ok.status_code == 201
     ok2 = await client.post(
-        entries_url(cohort), json=sale(kind="expense", amount="5"), headers=await bearer(facilitator)
+        entries_url(cohort),
+        json=sale(kind="expense", amount="5"),
+        headers=await bearer(facilitator),
     )
     assert ok2.status_code == 201
     assert ok2.json()["participant_id"] is None
@@ -207,8 +222,11 @@ async def test_member_may_not_record_expense_but_treasurer_and_staff_may(client)
 
 async def test_closed_cohort_refuses_entries_with_409(client):
     now = utcnow()
-    cohort = await make_cohort(now=now - timedelta(days=5), starts_at=now - timedelta(days=5),
-                               ends_at=now - timedelta(days=4) + timedelta(hours=1))
+    cohort = await make_cohort(
+        now=now - timedelta(days=5),
+        starts_at=now - timedelta(days=5),
+        ends_at=now - timedelta(days=4) + timedelta(hours=1),
+    )
     member = await make_participant_anytime(cohort)
     response = await client.post(entries_url(cohort), json=sale(), headers=await bearer(member))
     assert response.status_code == 409

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from flashcoop.cohorts.models import Cohort
 from flashcoop.cohorts.services import get_cohort
-from flashcoop.errors import N_, ValidationError
+from flashcoop.errors import N_, Text, ValidationError
 from flashcoop.ledger import exports, reports, services
 from flashcoop.ledger.chain import verify_chain
 from flashcoop.ledger.models import LedgerEntry
@@ -79,7 +79,8 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     except ValueError:
         value = low - 1
     if not low <= value <= high:
-        raise ValidationError({name: N_("Enter a whole number from {low} to {high}.")})
+        message = Text(N_("Enter a whole number from {low} to {high}."), {"low": low, "high": high})
+        raise ValidationError({name: message})
     return value
 
 
@@ -87,8 +88,10 @@ async def entry_list(request: Request) -> Response:
     _, cohort = await _staff(request)
     after = _int_param(request, "after", 0, 0, 2**31 - 1)
     limit = _int_param(request, "limit", 100, 1, MAX_PAGE)
-    rows = await LedgerEntry.filter(cohort_id=cohort.id, seq__gt=after).order_by("seq").limit(
-        limit + 1
+    rows = (
+        await LedgerEntry.filter(cohort_id=cohort.id, seq__gt=after)
+        .order_by("seq")
+        .limit(limit + 1)
     )
     more = len(rows) > limit
     rows = rows[:limit]

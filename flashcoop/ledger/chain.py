@@ -21,7 +21,9 @@ CHAIN_VERSION = 1
 
 
 def moment(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return (
+        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    )
 
 
 def canonical(entry: LedgerEntry) -> bytes:
@@ -38,6 +40,7 @@ def canonical(entry: LedgerEntry) -> bytes:
         "label": entry.label,
         "payment_method": entry.payment_method,
         "participant_id": str(entry.participant_id) if entry.participant_id else None,
+        "author_id": str(entry.author_id) if entry.author_id else None,
         "recorded_by_id": entry.recorded_by_id,
         "reverses": str(entry.reverses_id) if entry.reverses_id else None,
         "reason": entry.reason,

@@ -10,9 +10,22 @@ from flashcoop.ledger.models import LedgerEntry
 from flashcoop.validation import format_amount
 
 HEADER = [
-    "seq", "id", "kind", "occurred_at", "local_day", "label", "quantity", "amount",
-    "currency", "payment_method", "participant_id", "participant", "reverses", "reason",
-    "recorded_at", "hash",
+    "seq",
+    "id",
+    "kind",
+    "occurred_at",
+    "local_day",
+    "label",
+    "quantity",
+    "amount",
+    "currency",
+    "payment_method",
+    "participant_id",
+    "participant",
+    "reverses",
+    "reason",
+    "recorded_at",
+    "hash",
 ]
 
 

@@ -56,6 +56,15 @@ class LedgerEntry(Model):
         on_delete=fields.RESTRICT,
     )
     participant_id: Any
+    # Who typed it: a member (author) or a staff user (recorded_by). For a reversal,
+    # `participant` stays the member whose line it corrects, so their totals net out.
+    author: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "flashcoop.Participant",
+        related_name="ledger_entries_typed",
+        null=True,
+        on_delete=fields.RESTRICT,
+    )
+    author_id: Any
     recorded_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "flashcoop.User", related_name="ledger_entries", null=True, on_delete=fields.RESTRICT
     )

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.expressions import Case, When
-from tortoise.functions import Sum
+from tortoise.functions import Count, Sum
 
 from flashcoop.cohorts.models import Participant
 from flashcoop.ledger.models import REVERSAL, LedgerEntry
@@ -40,9 +39,19 @@ class LedgerSummary:
         return self.sales - self.expenses
 
 
-def _net_count() -> Sum:
-    # A sale counts 1, its reversal -1: the count of sales that still stand.
-    return Sum(Case(When(kind=REVERSAL, then="-1"), default="1"))
+async def _standing_counts(cohort_id: Any, **filters: Any) -> dict[Any, int]:
+    # A sale counts 1, its reversal -1: the number of sales that still stand, per member.
+    rows = (
+        await LedgerEntry.filter(cohort_id=cohort_id, book="sale", **filters)
+        .annotate(n=Count("id"))
+        .group_by("participant_id", "kind")
+        .values("participant_id", "kind", "n")
+    )
+    counts: dict[Any, int] = {}
+    for row in rows:
+        sign = -1 if row["kind"] == REVERSAL else 1
+        counts[row["participant_id"]] = counts.get(row["participant_id"], 0) + sign * row["n"]
+    return counts
 
 
 async def book_totals(cohort_id: Any) -> dict[str, int]:
@@ -67,21 +76,21 @@ async def ledger_summary(cohort_id: Any, currency: str) -> LedgerSummary:
     entries = await LedgerEntry.filter(cohort_id=cohort_id).count()
     sales = LedgerEntry.filter(cohort_id=cohort_id, book="sale")
     people = (
-        await sales.annotate(total=Sum("amount_cents"), n=_net_count())
+        await sales.annotate(total=Sum("amount_cents"))
         .group_by("participant_id")
-        .values("participant_id", "total", "n")
+        .values("participant_id", "total")
     )
-    names = dict(
-        await Participant.filter(cohort_id=cohort_id).values_list("id", "display_name")
-    )
+    counts = await _standing_counts(cohort_id)
+    names = dict(await Participant.filter(cohort_id=cohort_id).values_list("id", "display_name"))
     by_participant = sorted(
         (
             ParticipantTotal(
                 participant_id=str(row["participant_id"]) if row["participant_id"] else None,
-                display_name=str(names.get(row["participant_id"], "")) if row["participant_id"]
+                display_name=str(names.get(row["participant_id"], ""))
+                if row["participant_id"]
                 else "",
                 sales=int(row["total"] or 0),
-                count=int(row["n"] or 0),
+                count=counts.get(row["participant_id"], 0),
             )
             for row in people
         ),
@@ -127,11 +136,11 @@ async def participant_sales(cohort_id: Any, participant_id: Any) -> tuple[int, i
     """(net sales in cents, standing sales count) of one participant."""
     row = (
         await LedgerEntry.filter(cohort_id=cohort_id, book="sale", participant_id=participant_id)
-        .annotate(total=Sum("amount_cents"), n=_net_count())
+        .annotate(total=Sum("amount_cents"))
         .group_by("participant_id")
-        .values("total", "n")
+        .values("total")
     )
     if not row:
         return 0, 0
-    return int(row[0]["total"] or 0), int(row[0]["n"] or 0)
-
+    counts = await _standing_counts(cohort_id, participant_id=participant_id)
+    return int(row[0]["total"] or 0), sum(counts.values())

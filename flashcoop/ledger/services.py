@@ -19,7 +19,7 @@ from flashcoop.errors import N_, DomainError, Forbidden, NotFound
 from flashcoop.ledger.chain import GENESIS, entry_hash
 from flashcoop.ledger.models import KINDS, PAYMENT_METHODS, REVERSAL, LedgerEntry, LedgerHead
 from flashcoop.principal import Principal
-from flashcoop.validation import TEXT_MAX, TITLE_MAX, Fields, parse_amount, parse_datetime
+from flashcoop.validation import TEXT_MAX, TITLE_MAX, Fields, parse_amount
 
 MAX_QUANTITY = 100_000
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead
@@ -45,6 +45,7 @@ class Draft:
     occurred_at: datetime | None
     reverses_id: UUID | None = None
     reason: str = ""
+    owner_id: Any = None  # for a reversal: the member whose line it corrects
 
 
 def can_record_expenses(principal: Principal) -> bool:
@@ -190,16 +191,17 @@ async def reverse_entry(
         occurred_at=None,
         reverses_id=original.id,
         reason=reason,
+        owner_id=original.participant_id,
     )
     return await _append(cohort, draft, principal=principal, now=now)
 
 
 def _same(entry: LedgerEntry, draft: Draft, cohort: Cohort, principal: Principal) -> bool:
-    author_ok = (
-        str(entry.participant_id) == str(principal.participant.id)
-        if principal.participant is not None
-        else entry.participant_id is None and entry.recorded_by_id == principal.user.id  # type: ignore[union-attr]
-    )
+    if principal.participant is not None:
+        author_ok = str(entry.author_id) == str(principal.participant.id)
+    else:
+        assert principal.user is not None
+        author_ok = entry.author_id is None and entry.recorded_by_id == principal.user.id
     return (
         author_ok
         and str(entry.cohort_id) == str(cohort.id)
@@ -266,6 +268,7 @@ async def _append_once(
                 raise DomainError("already_reversed", N_("This entry was already corrected."))
         head = await LedgerHead.filter(cohort_id=cohort.id).using_db(conn).first()
         prev_seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS)
+        author_id = principal.participant.id if principal.participant else None
         recorded_at = _ms(now)
         occurred_at = _ms(draft.occurred_at) if draft.occurred_at else recorded_at
         entry = LedgerEntry(
@@ -278,7 +281,8 @@ async def _append_once(
             quantity=draft.quantity,
             label=draft.label,
             payment_method=draft.payment_method,
-            participant_id=principal.participant.id if principal.participant else None,
+            participant_id=draft.owner_id if draft.reverses_id else author_id,
+            author_id=author_id,
             recorded_by_id=principal.user.id if principal.user else None,
             reverses_id=draft.reverses_id,
             reason=draft.reason,
@@ -290,7 +294,9 @@ async def _append_once(
         entry.hash = entry_hash(entry)
         await entry.save(using_db=conn)
         if head is None:
-            await LedgerHead.create(cohort_id=cohort.id, seq=entry.seq, hash=entry.hash, using_db=conn)
+            await LedgerHead.create(
+                cohort_id=cohort.id, seq=entry.seq, hash=entry.hash, using_db=conn
+            )
         else:
             # Conditional on the head we read: a concurrent append makes this match nothing.
             moved = (
