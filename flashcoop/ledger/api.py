@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from flashcoop.cohorts.models import Cohort
 from flashcoop.cohorts.services import get_cohort
-from flashcoop.errors import N_, Text, ValidationError
+from flashcoop.errors import N_, Forbidden, Text, ValidationError
 from flashcoop.ledger import exports, reports, services
 from flashcoop.ledger.chain import verify_chain
 from flashcoop.ledger.models import LedgerEntry
@@ -146,6 +146,15 @@ async def ledger_verify(request: Request) -> Response:
     )
 
 
+async def ledger_total(request: Request) -> Response:
+    principal = await require(request)
+    cohort = await get_cohort(principal, request.path_params["cohort_id"])
+    if not (principal.is_staff or principal.participant is not None):
+        raise Forbidden()
+    sales = await reports.collective_sales(cohort.id)
+    return JSONResponse({"currency": cohort.currency, "sales": format_amount(sales)})
+
+
 async def entries_csv(request: Request) -> Response:
     _, cohort = await _staff(request)
     sep = ";" if request.query_params.get("sep") == "semicolon" else ","
@@ -167,4 +176,5 @@ routes = [
     ),
     Route("/api/v1/cohorts/{cohort_id}/ledger", ledger, methods=["GET"]),
     Route("/api/v1/cohorts/{cohort_id}/ledger/verify", ledger_verify, methods=["GET"]),
+    Route("/api/v1/cohorts/{cohort_id}/ledger/total", ledger_total, methods=["GET"]),
 ]
