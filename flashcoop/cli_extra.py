@@ -5,4 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-COMMANDS: list[Callable[[Any], None]] = []
+from flashcoop.ledger.cli import add_ledger_command
+
+COMMANDS: list[Callable[[Any], None]] = [add_ledger_command]
