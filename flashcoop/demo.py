@@ -42,8 +42,8 @@ async def load_demo(settings: Settings) -> str:
             name="Service Insertion",
             organisation="Département de la Démo",
         )
-        live = await _live_cohort(settings, facilitator, funder.organisation_id)
-        await record_demo_sales(live, facilitator)
+        demo_cohort = await _live_cohort(settings, facilitator, funder.organisation_id)
+        await record_demo_sales(demo_cohort, facilitator)
     live = await Cohort.filter(name="Épicerie éphémère du quartier").first()
     base = settings.base_url.rstrip("/")
     lines = [
