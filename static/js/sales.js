@@ -366,5 +366,6 @@
       flush();
     }
   });
+  form.dataset.ready = "1";  // the offline queue is in charge of this form from now on
   showWaiting().then(flush);
 })();

@@ -112,7 +112,7 @@ async def _signed_in_phone(server, new_phone, cohort, *, worker: bool = True):
             [{"name": "flashcoop_session", "value": cookie, "url": server.url}]
         )
         await page.goto(server.url + "/me")
-    await page.wait_for_selector("#sale-form")
+    await page.wait_for_selector("#sale-form[data-ready]")
     if not worker:
         return context, page
     # The worker is installed and the page is in its cache before the network goes away.
@@ -209,7 +209,7 @@ async def test_sales_logged_offline_survive_a_reload_and_are_sent_once(ledger_se
 
     # Reloading again online sends nothing more.
     await page.reload()
-    await page.wait_for_selector("#sale-form")
+    await page.wait_for_selector("#sale-form[data-ready]")
     await asyncio.sleep(1)
     assert len(_server_entries(ledger_server, cohort)) == 3
 
@@ -229,15 +229,18 @@ async def test_lost_answer_is_retried_without_a_duplicate(ledger_server, new_pho
 
     await page.route("**/api/v1/cohorts/*/entries", lose_first_answer)
     await _log_sale(page, product="Cookie")
+    # Sent once the row carries the server's id and nothing is pending any more.
     await page.wait_for_function(
-        "() => document.querySelectorAll('#my-entries li.pending').length == 0", timeout=30_000
+        "() => document.querySelectorAll('#my-entries li.sent[data-id]').length == 1"
+        " && document.querySelectorAll('#my-entries li.pending').length == 0",
+        timeout=30_000,
     )
     assert lost == [201]
     entries = _server_entries(ledger_server, cohort)
     assert len(entries) == 1
     assert entries[0]["label"] == "Cookie"
     await page.reload()
-    await page.wait_for_selector("#sale-form")
+    await page.wait_for_selector("#sale-form[data-ready]")
     assert await page.locator("#my-entries li[data-id]").count() == 1
     await asyncio.sleep(1)
     assert len(_server_entries(ledger_server, cohort)) == 1
