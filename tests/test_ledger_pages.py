@@ -218,3 +218,17 @@ async def test_service_worker_is_served_from_the_root(client):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/javascript")
     assert "fetch" in response.text
+
+
+async def test_home_says_why_no_sale_can_be_logged_before_the_start(client, settings):
+    from datetime import timedelta
+
+    from flashcoop.accounts.services import utcnow
+
+    now = utcnow()
+    cohort = await make_cohort(starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=3))
+    sign_in_participant_cookie(client, settings, await make_participant(cohort))
+    page = await client.get("/me")
+    assert page.status_code == 200
+    assert 'id="sales-closed"' in page.text
+    assert 'id="sale-form"' not in page.text

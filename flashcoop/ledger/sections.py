@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from flashcoop.cohorts.models import Cohort, Participant, Product
+from flashcoop.cohorts.services import ensure_writable
+from flashcoop.errors import DomainError
 from flashcoop.ledger import reports
 from flashcoop.ledger.models import PAYMENT_METHODS, LedgerEntry
 from flashcoop.principal import Principal
@@ -39,6 +41,11 @@ async def home_section(cohort: Cohort, participant: Participant) -> Section | No
         else set()
     )
     my_sales, my_count = await reports.participant_sales(cohort.id, participant.id)
+    try:
+        await ensure_writable(cohort)
+        closed_reason = None
+    except DomainError as exc:
+        closed_reason = exc.text  # no form then: say why, rather than refuse after a tap
     return (
         "ledger/_home_section.html",
         {
@@ -53,6 +60,7 @@ async def home_section(cohort: Cohort, participant: Participant) -> Section | No
             "payment_methods": PAYMENT_METHODS,
             "can_expense": participant.role == "treasurer",
             "action": f"/cohorts/{cohort.id}/sales",
+            "closed_reason": closed_reason,
         },
     )
 

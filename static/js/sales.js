@@ -22,17 +22,17 @@
       }
     }).catch(function () { return undefined; });
   }
-  if (!form || !window.indexedDB || !window.fetch) {
+  var root = document.getElementById("ledger-home");
+  if (!root || !window.indexedDB || !window.fetch) {
     return;
   }
-
-  var idInput = form.querySelector('input[name="id"]');
+  var config = root.dataset;
   var messages = document.getElementById("sale-messages").dataset;
   var statusBox = document.getElementById("sale-status");
   var list = document.getElementById("my-entries");
   var template = list.querySelector(".pending-template");
-  var participant = form.dataset.participant;
-  var currency = form.dataset.currency;
+  var participant = config.participant;
+  var currency = config.currency;
   var money = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "fr-FR",
     { style: "currency", currency: currency });
 
@@ -147,7 +147,7 @@
     return allItems().then(function (items) {
       var waiting = items.filter(function (item) { return item.state === "pending"; });
       items.forEach(pendingRow);
-      form.dataset.pending = String(waiting.length);
+      root.dataset.pending = String(waiting.length);
       if (waiting.length) {
         say(fill(messages.waiting, { count: waiting.length }));
       }
@@ -156,7 +156,7 @@
   }
 
   function updateTotal(last) {
-    return fetch(form.dataset.total, { credentials: "same-origin" }).then(function (response) {
+    return fetch(config.total, { credentials: "same-origin" }).then(function (response) {
       return response.ok ? response.json() : null;
     }).then(function (data) {
       if (!data) {
@@ -191,10 +191,10 @@
   }
 
   function send(item) {
-    return fetch(form.dataset.api, {
+    return fetch(config.api, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": form.dataset.csrf },
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": config.csrf },
       body: JSON.stringify(item.body),
     });
   }
@@ -264,6 +264,18 @@
       flushing = false;
     });
   }
+
+  window.addEventListener("online", function () { retryDelay = 3000; flush(); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") {
+      flush();
+    }
+  });
+  if (!form) {  // the cohort is closed or not started: still show (and try) what is pending
+    showWaiting().then(flush);
+    return;
+  }
+  var idInput = form.querySelector('input[name="id"]');
 
   /* ---- the form: product buttons, quantity, amount ---- */
 
@@ -360,12 +372,6 @@
 
   idInput.value = uuid4();  // a page served from the cache must not reuse an id
   refreshAmount();
-  window.addEventListener("online", function () { retryDelay = 3000; flush(); });
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") {
-      flush();
-    }
-  });
   form.dataset.ready = "1";  // the offline queue is in charge of this form from now on
   showWaiting().then(flush);
 })();
