@@ -245,3 +245,26 @@ async def test_lost_answer_is_retried_without_a_duplicate(ledger_server, new_pho
     await asyncio.sleep(1)
     assert len(_server_entries(ledger_server, cohort)) == 1
     assert await _pending(page) == 0
+
+
+async def test_sale_survives_the_page_being_closed_before_it_is_sent(ledger_server, new_phone):
+    cohort = _new_cohort(ledger_server)
+    context, page = await _signed_in_phone(ledger_server, new_phone, cohort)
+    await context.set_offline(True)
+    await _log_sale(page, product="Jus d'orange")
+    await page.wait_for_function(
+        "() => document.querySelectorAll('#my-entries li.pending').length == 1"
+    )
+    await page.close()  # the member pockets the phone; the tab is gone
+    await context.set_offline(False)
+    assert _server_entries(ledger_server, cohort) == []
+
+    page = await context.new_page()
+    await page.goto(ledger_server.url + "/me")
+    await page.wait_for_function(
+        "() => document.querySelectorAll('#my-entries li.sent[data-id]').length == 1"
+        " && document.querySelectorAll('#my-entries li.pending').length == 0",
+        timeout=30_000,
+    )
+    entries = _server_entries(ledger_server, cohort)
+    assert [(e["label"], e["amount"]) for e in entries] == [("Jus d'orange", "2.50")]
