@@ -128,7 +128,11 @@ async def test_api_with_session_needs_the_csrf_header(client, settings):
     ok = await client.post(url, json=body, headers={"X-CSRF-Token": csrf_from(page.text)})
     assert ok.status_code == 201
     total = await client.get(f"/api/v1/cohorts/{cohort.id}/ledger/total")
-    assert total.json() == {"currency": "EUR", "sales": "2.50"}
+    assert total.json() == {
+        "currency": "EUR",
+        "sales": "2.50",
+        "mine": {"sales": "2.50", "count": 1},
+    }
 
 
 async def test_treasurer_sees_the_expense_choice(client, settings):

@@ -152,7 +152,11 @@ async def ledger_total(request: Request) -> Response:
     if not (principal.is_staff or principal.participant is not None):
         raise Forbidden()
     sales = await reports.collective_sales(cohort.id)
-    return JSONResponse({"currency": cohort.currency, "sales": format_amount(sales)})
+    data: dict[str, Any] = {"currency": cohort.currency, "sales": format_amount(sales)}
+    if principal.participant is not None:
+        mine, count = await reports.participant_sales(cohort.id, principal.participant.id)
+        data["mine"] = {"sales": format_amount(mine), "count": count}
+    return JSONResponse(data)
 
 
 async def entries_csv(request: Request) -> Response:

@@ -30,7 +30,7 @@
   var messages = document.getElementById("sale-messages").dataset;
   var statusBox = document.getElementById("sale-status");
   var list = document.getElementById("my-entries");
-  var template = list.querySelector(".pending-template");
+  var template = document.getElementById("pending-row");
   var participant = config.participant;
   var currency = config.currency;
   var money = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "fr-FR",
@@ -107,14 +107,12 @@
   function pendingRow(item) {
     var row = list.querySelector('li[data-pending="' + item.body.id + '"]');
     if (!row) {
-      row = template.cloneNode(true);
-      row.hidden = false;
-      row.className = "pending";
+      row = template.content.firstElementChild.cloneNode(true);
       row.setAttribute("data-pending", item.body.id);
       var label = item.body.label + (item.body.quantity > 1 ? " ×" + item.body.quantity : "");
       row.querySelector(".label").textContent = label;
       row.querySelector(".amount").textContent = money.format(Number(item.body.amount));
-      list.insertBefore(row, template.nextSibling);
+      list.insertBefore(row, list.firstChild);
       var none = document.getElementById("no-sales");
       if (none) {
         none.hidden = true;
@@ -166,6 +164,12 @@
       var strong = document.querySelector("#collective .total");
       if (strong) {
         strong.textContent = total;
+      }
+      var mine = document.getElementById("my-total");
+      if (mine && data.mine) {
+        mine.textContent = fill(messages.mine, {
+          count: data.mine.count, total: money.format(Number(data.mine.sales)),
+        });
       }
       var text = fill(messages.together, { total: total });
       if (last) {

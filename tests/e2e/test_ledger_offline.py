@@ -204,8 +204,12 @@ async def test_sales_logged_offline_survive_a_reload_and_are_sent_once(ledger_se
             <= occurred
             <= datetime.fromisoformat(entry["recorded_at"])
         )
+    await page.wait_for_function(
+        "() => document.getElementById('sale-status').textContent.includes('21,20')"
+    )
     status = await page.locator("#sale-status").inner_text()
     assert "Ensemble, nous avons vendu 21,20" in status
+    assert "Ventes : 3, pour 21,20" in await page.locator("#my-total").inner_text()
 
     # Reloading again online sends nothing more.
     await page.reload()
