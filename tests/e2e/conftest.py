@@ -20,21 +20,11 @@ from tests.conftest import create_database, drop_database
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("FLASHCOOP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-}
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
 
 pytestmark = pytest.mark.e2e
 
@@ -47,14 +37,8 @@ class LiveServer:
     def cli(self, *args: str, stdin: str = "") -> str:
         """Run `flashcoop ARGS` against the server's database; return stdout."""
         done = subprocess.run(
-            [sys.executable, "-m", "flashcoop", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=self.env,
-            cwd=ROOT,
-            timeout=120,
-            check=True,
+            [sys.executable, "-m", "flashcoop", *args], input=stdin, capture_output=True,
+            text=True, env=self.env, cwd=ROOT, timeout=120, check=True,
         )
         return done.stdout.strip()
 
@@ -84,10 +68,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     log = (tmp / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "flashcoop", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
