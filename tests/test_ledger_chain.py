@@ -248,3 +248,18 @@ async def test_concurrent_double_reversal_records_one(client):
 def _uuid(value: str):
     conn = Tortoise.get_connection("default")
     return uuid.UUID(value) if conn.capabilities.dialect == "postgres" else value
+
+
+async def test_closed_cohort_refuses_reversals(client):
+    cohort, facilitator, _, ids = await _cohort_with_sales(client, 1)
+    cohort.status = "closed"
+    await cohort.save(update_fields=["status"])
+    response = await client.post(
+        f"/api/v1/cohorts/{cohort.id}/entries/{ids[0]}/reverse",
+        json={"id": str(uuid.uuid4()), "reason": "trop tard"},
+        headers=await bearer(facilitator),
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "cohort_closed"
+    assert await LedgerEntry.all().count() == 1
+    assert (await verify_chain(cohort.id)).ok
