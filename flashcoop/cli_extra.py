@@ -6,5 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flashcoop.cohorts.workshop_cli import add_send_reminders
+from flashcoop.ledger.cli import add_ledger_command
 
-COMMANDS: list[Callable[[Any], None]] = [add_send_reminders]
+COMMANDS: list[Callable[[Any], None]] = [add_send_reminders, add_ledger_command]

@@ -13,6 +13,7 @@ MODEL_MODULES = [
     "flashcoop.cohorts.models",
     "flashcoop.cohorts.workshop_models",
     "flashcoop.notify_models",
+    "flashcoop.ledger.models",
 ]
 APP_LABEL = "flashcoop"
 

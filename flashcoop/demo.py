@@ -8,6 +8,7 @@ from flashcoop.accounts.models import User
 from flashcoop.accounts.services import create_user, utcnow
 from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.cohorts.services import create_cohort, join_cohort
+from flashcoop.ledger.demo import record_demo_sales
 from flashcoop.principal import Principal
 from flashcoop.settings import Settings
 
@@ -41,7 +42,8 @@ async def load_demo(settings: Settings) -> str:
             name="Service Insertion",
             organisation="Département de la Démo",
         )
-        await _live_cohort(settings, facilitator, funder.organisation_id)
+        demo_cohort = await _live_cohort(settings, facilitator, funder.organisation_id)
+        await record_demo_sales(demo_cohort, facilitator)
     live = await Cohort.filter(name="Épicerie éphémère du quartier").first()
     base = settings.base_url.rstrip("/")
     lines = [

@@ -2,16 +2,88 @@
 
 from __future__ import annotations
 
-from flashcoop.cohorts.models import Cohort, Participant
+import uuid
+from dataclasses import dataclass
+from uuid import UUID
+
+from flashcoop.cohorts.models import Cohort, Participant, Product
+from flashcoop.cohorts.services import ensure_writable
+from flashcoop.errors import DomainError
+from flashcoop.ledger import reports
+from flashcoop.ledger.models import PAYMENT_METHODS, LedgerEntry
 from flashcoop.principal import Principal
 from flashcoop.sections import Section
+
+RECENT = 10
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    entry: LedgerEntry
+    collective_sales: int
 
 
 async def home_section(cohort: Cohort, participant: Participant) -> Section | None:
     """Sale logging and the collective total on the participant's home."""
-    return None
+    products = await Product.filter(cohort_id=cohort.id).order_by("position", "id")
+    mine = (
+        await LedgerEntry.filter(cohort_id=cohort.id, author_id=participant.id)
+        .order_by("-seq")
+        .limit(RECENT)
+    )
+    reversed_ids = (
+        set(
+            await LedgerEntry.filter(reverses_id__in=[e.id for e in mine]).values_list(
+                "reverses_id", flat=True
+            )
+        )
+        if mine
+        else set()
+    )
+    my_sales, my_count = await reports.participant_sales(cohort.id, participant.id)
+    try:
+        await ensure_writable(cohort)
+        closed_reason = None
+    except DomainError as exc:
+        closed_reason = exc.text  # no form then: say why, rather than refuse after a tap
+    return (
+        "ledger/_home_section.html",
+        {
+            "cohort": cohort,
+            "products": products,
+            "recent": mine,
+            "reversed_ids": {str(i) for i in reversed_ids},
+            "collective_sales": await reports.collective_sales(cohort.id),
+            "my_sales": my_sales,
+            "my_count": my_count,
+            "entry_id": str(uuid.uuid4()),
+            "payment_methods": PAYMENT_METHODS,
+            "can_expense": participant.role == "treasurer",
+            "action": f"/cohorts/{cohort.id}/sales",
+            "closed_reason": closed_reason,
+        },
+    )
+
+
+async def confirmation(participant: Participant, entry_id: str | None) -> Confirmation | None:
+    """What to show after a sale was recorded (POST-redirect-GET with ?recorded=<id>)."""
+    if not entry_id:
+        return None
+    try:
+        key = UUID(entry_id)
+    except ValueError:
+        return None
+    entry = await LedgerEntry.get_or_none(
+        id=key, cohort_id=participant.cohort_id, author_id=participant.id
+    )
+    if entry is None:
+        return None
+    return Confirmation(entry, await reports.collective_sales(participant.cohort_id))
 
 
 async def dashboard_section(cohort: Cohort, principal: Principal) -> Section | None:
     """The cohort's totals on the facilitator's dashboard."""
-    return None
+    if not principal.is_staff:
+        return None
+    summary = await reports.ledger_summary(cohort.id, cohort.currency)
+    return ("ledger/_dashboard_section.html", {"cohort": cohort, "summary": summary})

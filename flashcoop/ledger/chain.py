@@ -1,0 +1,91 @@
+"""The hash chain of a cohort's ledger: canonical form of an entry, and its verification.
+
+Canonical form (documented in docs/ledger-integrity.md): a JSON object with sorted keys, no
+spaces, UTF-8, of the fields below; amounts are integer cents, times UTC ISO 8601 with
+milliseconds and a Z. It covers ids, amounts, kinds, labels and times, and never a person's
+name, so members can be pseudonymised later without breaking the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from flashcoop.ledger.models import LedgerEntry, LedgerHead
+
+GENESIS = "0" * 64
+CHAIN_VERSION = 1
+
+
+def moment(value: datetime) -> str:
+    return (
+        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    )
+
+
+def canonical(entry: LedgerEntry) -> bytes:
+    """The bytes that an entry's hash covers (with the previous entry's hash)."""
+    data: dict[str, Any] = {
+        "v": CHAIN_VERSION,
+        "id": str(entry.id),
+        "cohort_id": str(entry.cohort_id),
+        "seq": entry.seq,
+        "kind": entry.kind,
+        "book": entry.book,
+        "amount_cents": entry.amount_cents,
+        "quantity": entry.quantity,
+        "label": entry.label,
+        "payment_method": entry.payment_method,
+        "participant_id": str(entry.participant_id) if entry.participant_id else None,
+        "author_id": str(entry.author_id) if entry.author_id else None,
+        "recorded_by_id": entry.recorded_by_id,
+        "reverses": str(entry.reverses_id) if entry.reverses_id else None,
+        "reason": entry.reason,
+        "occurred_at": moment(entry.occurred_at),
+        "recorded_at": moment(entry.recorded_at),
+        "prev": entry.prev_hash,
+    }
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def entry_hash(entry: LedgerEntry) -> str:
+    return hashlib.sha256(canonical(entry)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    entries: int
+    head: str | None
+    first_bad_seq: int | None
+
+
+async def verify_chain(cohort_id: Any) -> Verification:
+    """Recompute the chain of a cohort: any altered, removed or reordered entry breaks it."""
+    rows = await LedgerEntry.filter(cohort_id=cohort_id).order_by("seq")
+    head_row = await LedgerHead.get_or_none(cohort_id=cohort_id)
+    prev = GENESIS
+    first_bad: int | None = None
+    for expected_seq, entry in enumerate(rows, start=1):
+        if entry.seq != expected_seq:
+            first_bad = expected_seq  # a missing (or renumbered) entry
+            break
+        if entry.prev_hash != prev or entry_hash(entry) != entry.hash:
+            first_bad = entry.seq
+            break
+        prev = entry.hash
+    if first_bad is None:
+        # Entries cut from the end leave a consistent chain: the head still remembers them.
+        head_seq = head_row.seq if head_row else 0
+        head_hash = head_row.hash if head_row else GENESIS
+        if head_seq != len(rows) or head_hash != prev:
+            first_bad = min(head_seq, len(rows)) + 1
+    return Verification(
+        ok=first_bad is None,
+        entries=len(rows),
+        head=rows[-1].hash if rows else None,
+        first_bad_seq=first_bad,
+    )
