@@ -189,6 +189,18 @@ PATHS: dict[str, Any] = {
             ),
         ),
     },
+    "/api/v1/cohorts/{cohort_id}/ledger/total": {
+        "get": op(
+            "The collective total, and the caller's own sales for a participant",
+            params=C,
+            response=obj(
+                ["currency", "sales"],
+                currency=TEXT,
+                sales=MONEY,
+                mine=obj(sales=MONEY, count=INT),
+            ),
+        ),
+    },
     "/api/v1/cohorts/{cohort_id}/entries.csv": {
         "get": op("Every entry as CSV (?sep=semicolon)", params=C, media="text/csv"),
     },

@@ -103,9 +103,11 @@ class LedgerEntry(Model):
 
 class LedgerHead(Model):
     # The last link of a cohort's chain: lets verification notice entries cut from the end,
-    # and gives appends one row to serialise on.
+    # and gives appends one row to serialise on. (A plain id key: Tortoise's migration
+    # autodetector keeps re-detecting a model whose primary key is a one-to-one field.)
+    id = fields.IntField(primary_key=True)
     cohort: fields.OneToOneRelation[Any] = fields.OneToOneField(
-        "flashcoop.Cohort", related_name="ledger_head", primary_key=True, on_delete=fields.RESTRICT
+        "flashcoop.Cohort", related_name="ledger_head", on_delete=fields.RESTRICT
     )
     cohort_id: Any
     seq = fields.IntField(default=0)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import uuid
 from base64 import b64encode
 from datetime import UTC, datetime, timedelta
@@ -18,34 +16,10 @@ import httpx
 import itsdangerous
 import pytest
 
-from tests.e2e.conftest import ROOT
-
 pytestmark = pytest.mark.e2e
-
-SCHEMA = """
-import asyncio, sys
-from tortoise import Tortoise
-from flashcoop import db
-
-async def main():
-    await db.init_db(sys.argv[1])
-    await Tortoise.generate_schemas(safe=True)
-    await db.close_db()
-
-asyncio.run(main())
-"""
-
 
 @pytest.fixture(scope="module")
 def ledger_server(live_server):
-    # Until the lead regenerates the migration, the served database lacks the ledger tables.
-    subprocess.run(
-        [sys.executable, "-c", SCHEMA, live_server.env["FLASHCOOP_DATABASE_URL"]],
-        env=live_server.env,
-        cwd=ROOT,
-        check=True,
-        timeout=60,
-    )
     email = "animatrice-ledger@example.org"
     live_server.cli(
         "user",
