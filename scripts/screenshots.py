@@ -72,6 +72,12 @@ async def staff_pages(browser: Browser, base: str, out: Path, size: str, options
     await page.wait_for_selector(".join-block svg")
     await shoot(page, out, f"{size}-dashboard", full=size == "desktop")
     code = await page.locator(".join-code").first.inner_text()
+    if size == "desktop":
+        dashboard = page.url.rstrip("/")
+        await page.goto(dashboard + "/ledger")
+        await shoot(page, out, "desktop-ledger", full=True)
+        await page.goto(dashboard + "/workshops")
+        await shoot(page, out, "desktop-programme", full=True)
     await context.close()
     return code
 
@@ -85,7 +91,7 @@ async def participant_pages(browser: Browser, base: str, out: Path, code: str) -
     await page.fill("#f-pin", MEMBER[1])
     await page.click("form.stack button[type=submit]")
     await page.wait_for_url(base + "/me")
-    await shoot(page, out, "phone-participant-home")
+    await shoot(page, out, "phone-participant-home", full=True)
     await context.close()
 
 
