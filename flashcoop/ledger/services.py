@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.expressions import F
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
@@ -255,6 +256,11 @@ async def _append_once(
     cohort: Cohort, draft: Draft, *, principal: Principal, now: datetime
 ) -> Recorded:
     async with in_transaction() as conn:
+        if conn.capabilities.dialect == "sqlite":
+            # SQLite has no row locks. Write first, so this transaction holds the write lock
+            # before it reads the head: another process appending then makes us wait (busy
+            # timeout) instead of failing at once with "database is locked".
+            await LedgerHead.filter(cohort_id=cohort.id).using_db(conn).update(seq=F("seq"))
         # The cohort row is the per-cohort lock on PostgreSQL (no-op on SQLite, where writes
         # are serialised); it also makes closure wait for appends in flight, and vice versa.
         locked = await Cohort.select_for_update().using_db(conn).get(id=cohort.id)
