@@ -38,6 +38,36 @@ PATHS: dict[str, Any] = {
     },
     "/api/v1/cohorts/{cohort_id}": {
         "get": op("One cohort", response=COHORT, params=C),
+        "patch": op(
+            "Close or reopen joining (staff)",
+            response=COHORT,
+            params=C,
+            body=obj(["joining_open"], joining_open=BOOL),
+            errors=(400, 401, 403, 404, 422),
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/join-code": {
+        "post": op(
+            "Replace the join code; the old QR and link stop working (staff)",
+            params=C,
+            response=COHORT,
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/pin": {
+        "post": op(
+            "Give a participant a new PIN; their phones and cards are signed out (staff)",
+            params=["cohort_id", "participant_id"],
+            response=PARTICIPANT,
+            body=obj(["pin"], pin=TEXT),
+            errors=(400, 401, 403, 404, 422),
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/signin-link": {
+        "get": op(
+            "A personal sign-in link to print as a QR card (staff)",
+            params=["cohort_id", "participant_id"],
+            response=obj(["url"], url=TEXT),
+        ),
     },
     "/api/v1/join": {
         "post": op(

@@ -194,3 +194,60 @@ async def test_organisations_and_participants_listing(client):
     assert people.status_code == 200
     assert people.json()["items"][0]["display_name"] == "Aïcha"
     assert people.json()["items"][0]["sales"] == "0.00"
+
+
+async def test_joining_controls_through_the_api(client):
+    facilitator = await make_user("facilitator")
+    cohort = await make_cohort(facilitator=facilitator)
+    headers = await bearer(facilitator)
+    old_code = cohort.join_code
+    renewed = await client.post(f"/api/v1/cohorts/{cohort.id}/join-code", headers=headers)
+    assert renewed.status_code == 200
+    assert renewed.json()["join_code"] != old_code
+    gone = await client.post(
+        "/api/v1/join", json={"code": old_code, "display_name": "Ana", "pin": "1234"}
+    )
+    assert gone.status_code == 404
+    closed = await client.patch(
+        f"/api/v1/cohorts/{cohort.id}", json={"joining_open": False}, headers=headers
+    )
+    assert closed.json()["joining_open"] is False
+    bad = await client.patch(
+        f"/api/v1/cohorts/{cohort.id}", json={"joining_open": "no"}, headers=headers
+    )
+    assert bad.status_code == 422
+    assert "joining_open" in bad.json()["error"]["fields"]
+
+
+async def test_pin_reset_and_signin_link_through_the_api(client):
+    facilitator = await make_user("facilitator")
+    cohort = await make_cohort(facilitator=facilitator)
+    member = await make_participant(cohort, "Léa", "1234")
+    member_headers = await bearer(member)
+    headers = await bearer(facilitator)
+    url = f"/api/v1/cohorts/{cohort.id}/participants/{member.id}"
+    link = (await client.get(url + "/signin-link", headers=headers)).json()["url"]
+    assert link.startswith("http://testserver/s/")
+    invalid = await client.post(url + "/pin", json={"pin": "12a4"}, headers=headers)
+    assert invalid.status_code == 422
+    assert (
+        await client.post(url + "/pin", json={"pin": "987654"}, headers=headers)
+    ).status_code == 200
+    rejoin = await client.post(
+        "/api/v1/join", json={"code": cohort.join_code, "display_name": "Léa", "pin": "987654"}
+    )
+    assert rejoin.status_code == 200
+    old = await client.post(
+        "/api/v1/join", json={"code": cohort.join_code, "display_name": "Léa", "pin": "1234"}
+    )
+    assert old.status_code == 409
+    # The card printed before the reset no longer signs anyone in.
+    assert (await client.get(link.removeprefix("http://testserver"))).status_code != 303
+    # A member may not reset PINs; another structure does not even see the cohort.
+    assert (
+        await client.post(url + "/pin", json={"pin": "1111"}, headers=member_headers)
+    ).status_code == 403
+    stranger = await make_user("facilitator", organisation="CAE Autre")
+    assert (
+        await client.get(url + "/signin-link", headers=await bearer(stranger))
+    ).status_code == 404

@@ -11,7 +11,9 @@ from starlette.routing import Route
 from flashcoop.accounts.models import Organisation
 from flashcoop.accounts.services import create_token, utcnow
 from flashcoop.cohorts import services
+from flashcoop.cohorts.cards import card_token
 from flashcoop.cohorts.models import Cohort, Participant, Product
+from flashcoop.errors import N_, ValidationError
 from flashcoop.validation import format_amount
 from flashcoop.web.api import iso, json_body, listing
 from flashcoop.web.auth import require, settings_of
@@ -130,10 +132,59 @@ async def me(request: Request) -> Response:
     return JSONResponse(data)
 
 
+async def _staff_cohort(request: Request) -> Cohort:
+    principal = await require(request, "facilitator", "admin")
+    return await services.get_cohort(principal, request.path_params["cohort_id"], staff=True)
+
+
+async def cohort_update(request: Request) -> Response:
+    cohort = await _staff_cohort(request)
+    data = await json_body(request)
+    value = data.get("joining_open")
+    if not isinstance(value, bool) or set(data) != {"joining_open"}:
+        raise ValidationError({"joining_open": N_("Send only joining_open: true or false.")})
+    await services.set_joining(cohort, open_=value)
+    return JSONResponse(cohort_json(cohort, request))
+
+
+async def join_code_regenerate(request: Request) -> Response:
+    cohort = await _staff_cohort(request)
+    await services.regenerate_join_code(cohort)
+    return JSONResponse(cohort_json(cohort, request))
+
+
+async def participant_pin(request: Request) -> Response:
+    cohort = await _staff_cohort(request)
+    participant = await services.participant_of(cohort, request.path_params["participant_id"])
+    data = await json_body(request)
+    await services.reset_pin(participant, str(data.get("pin", "")))
+    return JSONResponse(participant_json(participant))
+
+
+async def participant_signin_link(request: Request) -> Response:
+    cohort = await _staff_cohort(request)
+    participant = await services.participant_of(cohort, request.path_params["participant_id"])
+    settings = settings_of(request)
+    token = card_token(participant, secret=settings.secret_key)
+    return JSONResponse({"url": f"{settings.base_url.rstrip('/')}/s/{token}"})
+
+
 routes = [
     Route("/api/v1/cohorts", cohort_list, methods=["GET"]),
     Route("/api/v1/cohorts", cohort_create, methods=["POST"]),
     Route("/api/v1/cohorts/{cohort_id}", cohort_detail, methods=["GET"]),
+    Route("/api/v1/cohorts/{cohort_id}", cohort_update, methods=["PATCH"]),
+    Route("/api/v1/cohorts/{cohort_id}/join-code", join_code_regenerate, methods=["POST"]),
+    Route(
+        "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/pin",
+        participant_pin,
+        methods=["POST"],
+    ),
+    Route(
+        "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/signin-link",
+        participant_signin_link,
+        methods=["GET"],
+    ),
     Route("/api/v1/join", join, methods=["POST"]),
     Route("/api/v1/organisations", organisations, methods=["GET"]),
     Route("/api/v1/me", me, methods=["GET"]),
