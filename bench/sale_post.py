@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +30,8 @@ from starlette.routing import Route
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
+from flashcoop.devserver import free_port, running, uvicorn_command  # noqa: E402
+
 
 async def _bare_entry(request: Request) -> JSONResponse:
     # The floor: parse the same JSON body, answer 201 with a small JSON document.
@@ -39,44 +40,6 @@ async def _bare_entry(request: Request) -> JSONResponse:
 
 
 bare_app = Starlette(routes=[Route("/entries", _bare_entry, methods=["POST"])])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _serve(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            target,
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-            *(["--factory"] if target.endswith("create_app") else []),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _wait(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise SystemExit(f"server at {url} did not start")
 
 
 async def _prepare(database_url: str) -> tuple[str, str]:
@@ -178,32 +141,28 @@ def main() -> None:
         "FLASHCOOP_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
-    app_port, bare_port = _free_port(), _free_port()
-    servers = [
-        _serve("flashcoop.app:create_app", app_port, env),
-        _serve("bench.sale_post:bare_app", bare_port, env),
-    ]
-    try:
-        _wait(f"http://127.0.0.1:{app_port}/healthz")
-        _wait(f"http://127.0.0.1:{bare_port}/")
+    app_port, bare_port = free_port(), free_port()
+    app_url, bare_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
+    with contextlib.ExitStack() as stack:
+        for target, port, url in [
+            ("flashcoop.app:create_app", app_port, app_url + "/healthz"),
+            ("bench.sale_post:bare_app", bare_port, bare_url + "/"),
+        ]:
+            stack.enter_context(running(uvicorn_command(target, port), url=url, env=env, cwd=ROOT))
         headers = {"Authorization": f"Bearer {token}"}
         runs = {
             "bare starlette": asyncio.run(
-                _load(f"http://127.0.0.1:{bare_port}/entries", {}, args.requests, args.concurrency)
+                _load(bare_url + "/entries", {}, args.requests, args.concurrency)
             ),
             "flashcoop sale": asyncio.run(
                 _load(
-                    f"http://127.0.0.1:{app_port}/api/v1/cohorts/{cohort_id}/entries",
+                    f"{app_url}/api/v1/cohorts/{cohort_id}/entries",
                     headers,
                     args.requests,
                     args.concurrency,
                 )
             ),
         }
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
     print(
         f"sale POST, {args.requests} requests, concurrency {args.concurrency}, "
         f"SQLite, 1 uvicorn worker, Python {sys.version.split()[0]}"

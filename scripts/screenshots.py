@@ -11,31 +11,36 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 from playwright.async_api import Browser, Page, async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+from flashcoop.devserver import free_port, running  # noqa: E402
+
 CHROMIUM = os.environ.get("FLASHCOOP_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update"]
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 1}
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 1,
+}
 DESKTOP = {"viewport": {"width": 1280, "height": 860}, "device_scale_factor": 1}
 FACILITATOR = ("animatrice@demo.flashcoop.org", "demo-animatrice")
 MEMBER = ("Aïcha", "1234")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def sign_in(page: Page, base: str) -> None:
@@ -127,24 +132,9 @@ def main() -> int:
         subprocess.run(  # noqa: S603
             [*command, "demo"], env=env, cwd=ROOT, check=True, capture_output=True
         )
-        server = subprocess.Popen(  # noqa: S603
-            [*command, "serve", "--port", str(port)], env=env, cwd=ROOT
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("the server did not start")
-                time.sleep(0.2)
+        serve = [*command, "serve", "--port", str(port)]
+        with running(serve, url=base + "/healthz", env=env, cwd=ROOT, output=None):
             asyncio.run(take(base, out))
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     return 0
 
 

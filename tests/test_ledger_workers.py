@@ -5,15 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from flashcoop.devserver import free_port, running, uvicorn_command
 from flashcoop.ledger.chain import verify_chain
 from flashcoop.ledger.models import LedgerEntry
 from tests.factories import bearer, make_cohort, make_participant
@@ -23,15 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 3
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def workers(settings, app):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "FLASHCOOP_DATABASE_URL": settings.database_url,
@@ -42,40 +33,10 @@ def workers(settings, app):
         "PYTHONPATH": str(ROOT),
     }
     # uvicorn directly (not `flashcoop serve`): the test database is built without migrations.
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "flashcoop.app:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = uvicorn_command("flashcoop.app:create_app", port, "--workers", str(WORKERS))
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "workers did not start"
-            time.sleep(0.2)
+    with running(command, url=base + "/healthz", env=env, cwd=ROOT):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 async def test_several_processes_keep_one_gapless_chain(workers):

@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, async_playwright
 
+from flashcoop.devserver import free_port, running
 from tests.conftest import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("FLASHCOOP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 
 pytestmark = pytest.mark.e2e
 
@@ -37,23 +45,23 @@ class LiveServer:
     def cli(self, *args: str, stdin: str = "") -> str:
         """Run `flashcoop ARGS` against the server's database; return stdout."""
         done = subprocess.run(
-            [sys.executable, "-m", "flashcoop", *args], input=stdin, capture_output=True,
-            text=True, env=self.env, cwd=ROOT, timeout=120, check=True,
+            [sys.executable, "-m", "flashcoop", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=ROOT,
+            timeout=120,
+            check=True,
         )
         return done.stdout.strip()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     tmp = tmp_path_factory.mktemp("live")
     url = create_database(tmp)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -65,27 +73,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "FLASHCOOP_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
-    log = (tmp / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flashcoop", "serve", "--port", str(port)],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
+    log_path = tmp / "server.log"
+    command = [sys.executable, "-m", "flashcoop", "serve", "--port", str(port)]
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((tmp / "server.log").read_text())
-            time.sleep(0.2)
-        yield LiveServer(url=base, env=env)
+        with (
+            log_path.open("w") as log,
+            running(command, url=base + "/healthz", env=env, cwd=ROOT, output=log),
+        ):
+            yield LiveServer(url=base, env=env)
+    except RuntimeError as exc:
+        raise RuntimeError(log_path.read_text()) from exc
     finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
         drop_database(url)
 
 
