@@ -140,10 +140,15 @@ async def create_cohort(
             programme=programme,
             join_code=await _unique_code(),
         )
-        for position, (label, price) in enumerate(products):
-            await Product.create(cohort=cohort, label=label, price_cents=price, position=position)
-        for funder_id in funder_ids:
-            await CohortFunder.create(cohort=cohort, funder_id=funder_id)
+        await Product.bulk_create(
+            [
+                Product(cohort=cohort, label=label, price_cents=price, position=position)
+                for position, (label, price) in enumerate(products)
+            ]
+        )
+        await CohortFunder.bulk_create(
+            [CohortFunder(cohort=cohort, funder_id=funder_id) for funder_id in funder_ids]
+        )
         if programme == "flashcoop-7-days":
             from flashcoop.cohorts.workshops import create_default_programme
 

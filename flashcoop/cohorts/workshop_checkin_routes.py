@@ -51,30 +51,22 @@ async def scan_landing(request: Request) -> Response:
     workshop, cohort = await workshops.get_workshop(principal, request.path_params["workshop_id"])
     settings = settings_of(request)
     context: dict[str, Any] = {"cohort": cohort, "workshop": workshop, "error": None, "row": None}
-    if request.method == "GET":
-        code = request.query_params.get("code", "")
-        try:
+    status = 200
+    try:
+        if request.method == "GET":
+            code = request.query_params.get("code", "")
             context["ticket"] = att.scan_ticket(settings, workshop, member, code)
             att.ensure_checkin_open(workshop, utcnow())
-        except ValidationError as exc:
-            context["error"] = exc.fields["code"]
-            return render(request, "workshops/checkin_confirm.html", context, status=422)
-        except DomainError as exc:
-            context["error"] = exc.text
-            return render(request, "workshops/checkin_confirm.html", context, status=exc.status)
-        return render(request, "workshops/checkin_confirm.html", context)
-    form = await request.form()
-    try:
-        context["row"] = await att.check_in_with_ticket(
-            workshop, cohort, member, str(form.get("ticket", "")), settings=settings
-        )
+        else:
+            form = await request.form()
+            context["row"] = await att.check_in_with_ticket(
+                workshop, cohort, member, str(form.get("ticket", "")), settings=settings
+            )
     except ValidationError as exc:
-        context["error"] = exc.fields["code"]
-        return render(request, "workshops/checkin_confirm.html", context, status=422)
+        context["error"], status = exc.fields["code"], 422
     except DomainError as exc:
-        context["error"] = exc.text
-        return render(request, "workshops/checkin_confirm.html", context, status=exc.status)
-    return render(request, "workshops/checkin_confirm.html", context)
+        context["error"], status = exc.text, exc.status
+    return render(request, "workshops/checkin_confirm.html", context, status=status)
 
 
 async def roll_call(request: Request) -> Response:
