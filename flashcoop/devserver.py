@@ -6,6 +6,7 @@ need a real server (not the in-process ASGI app) and must never leave one runnin
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -16,6 +17,27 @@ from pathlib import Path
 from typing import IO, Any
 
 import httpx
+
+# Debian's Chromium as this machine runs it (see STACK.md): no sandbox as root, and no
+# background networking, which a closed network answers with refusals at every start.
+CHROMIUM = os.environ.get("FLASHCOOP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A cheap Android phone: the width every participant page must fit.
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 
 
 def free_port() -> int:

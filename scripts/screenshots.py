@@ -21,23 +21,16 @@ from playwright.async_api import Browser, Page, async_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from flashcoop.devserver import free_port, running  # noqa: E402
+from flashcoop.devserver import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    free_port,
+    running,
+)
 
-CHROMIUM = os.environ.get("FLASHCOOP_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 1,
-}
+# One device pixel per CSS pixel keeps the committed PNGs small.
+SHOT_PHONE = {**PHONE, "device_scale_factor": 1}
 DESKTOP = {"viewport": {"width": 1280, "height": 860}, "device_scale_factor": 1}
 FACILITATOR = ("animatrice@demo.flashcoop.org", "demo-animatrice")
 MEMBER = ("Aïcha", "1234")
@@ -88,7 +81,7 @@ async def staff_pages(browser: Browser, base: str, out: Path, size: str, options
 
 
 async def participant_pages(browser: Browser, base: str, out: Path, code: str) -> None:
-    context = await browser.new_context(**PHONE, locale="fr-FR")
+    context = await browser.new_context(**SHOT_PHONE, locale="fr-FR")
     page = await context.new_page()
     await page.goto(f"{base}/j/{code}")
     await shoot(page, out, "phone-join")
@@ -102,9 +95,9 @@ async def participant_pages(browser: Browser, base: str, out: Path, code: str) -
 
 async def take(base: str, out: Path) -> None:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            code = await staff_pages(browser, base, out, "phone", PHONE)
+            code = await staff_pages(browser, base, out, "phone", SHOT_PHONE)
             await staff_pages(browser, base, out, "desktop", DESKTOP)
             await participant_pages(browser, base, out, code)
         finally:

@@ -23,17 +23,9 @@ def entries_url(cohort: Any) -> str:
     return f"/api/v1/cohorts/{cohort.id}/entries"
 
 
-def sign_in_participant_cookie(client: Any, settings: Any, participant: Any) -> None:
-    """Sign a phone in as a member by minting the signed session cookie the app would set.
+async def sign_in_participant(client: Any, settings: Any, participant: Any) -> None:
+    """Sign a phone in as a member, through the personal sign-in card link the app prints."""
+    from flashcoop.cohorts.cards import card_token
 
-    The join page belongs to another part of the app; the cookie is what it produces.
-    """
-    import json
-    from base64 import b64encode
-
-    import itsdangerous
-
-    session = {"pid": str(participant.id), "pv": participant.auth_version}
-    data = b64encode(json.dumps(session).encode())
-    signed = itsdangerous.TimestampSigner(str(settings.secret_key)).sign(data)
-    client.cookies.set("flashcoop_session", signed.decode())
+    response = await client.get(f"/s/{card_token(participant, secret=settings.secret_key)}")
+    assert response.status_code == 303, response.text

@@ -8,7 +8,7 @@ import uuid
 from flashcoop.cohorts.models import Product
 from flashcoop.ledger.models import LedgerEntry
 from tests.factories import csrf_from, login, make_cohort, make_participant, make_user
-from tests.ledger_helpers import sign_in_participant_cookie
+from tests.ledger_helpers import sign_in_participant
 
 ID_RE = re.compile(r'name="id" value="([0-9a-f-]{36})"')
 
@@ -19,7 +19,7 @@ async def _member_home(client, settings, **cohort_fields):
         **cohort_fields,
     )
     member = await make_participant(cohort)
-    sign_in_participant_cookie(client, settings, member)
+    await sign_in_participant(client, settings, member)
     page = await client.get("/me")
     assert page.status_code == 200, page.text
     return cohort, member, page
@@ -140,7 +140,7 @@ async def test_treasurer_sees_the_expense_choice(client, settings):
     treasurer = await make_participant(cohort, "Léa")
     treasurer.role = "treasurer"
     await treasurer.save(update_fields=["role"])
-    sign_in_participant_cookie(client, settings, treasurer)
+    await sign_in_participant(client, settings, treasurer)
     page = await client.get("/me")
     assert 'value="expense"' in page.text
     form = {
@@ -213,7 +213,7 @@ async def test_books_page_is_for_the_cohort_staff(client, settings):
     member = await make_participant(cohort)
     phone = client
     phone.cookies.clear()
-    sign_in_participant_cookie(phone, settings, member)
+    await sign_in_participant(phone, settings, member)
     assert (await phone.get(f"/cohorts/{cohort.id}/ledger")).status_code == 403
 
 
@@ -231,7 +231,7 @@ async def test_home_says_why_no_sale_can_be_logged_before_the_start(client, sett
 
     now = utcnow()
     cohort = await make_cohort(starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=3))
-    sign_in_participant_cookie(client, settings, await make_participant(cohort))
+    await sign_in_participant(client, settings, await make_participant(cohort))
     page = await client.get("/me")
     assert page.status_code == 200
     assert 'id="sales-closed"' in page.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flashcoop.accounts.services import utcnow
 from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.cohorts.workshop_models import Workshop
@@ -14,14 +16,19 @@ HOME_LIMIT = 5
 DASHBOARD_LIMIT = 8
 
 
+async def _upcoming(cohort: Cohort, now: datetime, limit: int) -> list[Workshop]:
+    """The next workshops of the cohort (cancelled ones included, shown struck through)."""
+    return (
+        await Workshop.filter(cohort_id=cohort.id, ends_at__gt=now)
+        .order_by("starts_at")
+        .limit(limit)
+    )
+
+
 async def home_section(cohort: Cohort, participant: Participant) -> Section | None:
     """The upcoming programme on the participant's home."""
     now = utcnow()
-    upcoming = (
-        await Workshop.filter(cohort_id=cohort.id, ends_at__gt=now)
-        .order_by("starts_at")
-        .limit(HOME_LIMIT)
-    )
+    upcoming = await _upcoming(cohort, now, HOME_LIMIT)
     notes = [
         {"text": render_text(n.msgid, n.params), "created_at": n.created_at}
         for n in await recent_notifications(participant.id)
@@ -37,11 +44,7 @@ async def home_section(cohort: Cohort, participant: Participant) -> Section | No
 async def dashboard_section(cohort: Cohort, principal: Principal) -> Section | None:
     """The programme on the facilitator's dashboard."""
     now = utcnow()
-    upcoming = (
-        await Workshop.filter(cohort_id=cohort.id, ends_at__gt=now)
-        .order_by("starts_at")
-        .limit(DASHBOARD_LIMIT)
-    )
+    upcoming = await _upcoming(cohort, now, DASHBOARD_LIMIT)
     total = await Workshop.filter(cohort_id=cohort.id).count()
     return (
         "workshops/_dashboard_section.html",

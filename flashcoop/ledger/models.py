@@ -76,7 +76,9 @@ class LedgerEntry(Model):
     reason = fields.CharField(max_length=2000, default="")
     occurred_at = fields.DatetimeField()
     recorded_at = fields.DatetimeField()
-    local_day = fields.CharField(max_length=10)  # occurred_at's date in the cohort's zone
+    # occurred_at's date in the cohort's zone, kept so totals by day group in plain SQL
+    # (SQLite has no timezone functions). Derived from occurred_at, which the hash covers.
+    local_day = fields.CharField(max_length=10)
     prev_hash = fields.CharField(max_length=64)
     hash = fields.CharField(max_length=64)
 

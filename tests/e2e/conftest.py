@@ -12,28 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, async_playwright
 
-from flashcoop.devserver import free_port, running
+from flashcoop.devserver import CHROMIUM, CHROMIUM_ARGS, PHONE, free_port, running
 from tests.conftest import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("FLASHCOOP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-}
-
 pytestmark = pytest.mark.e2e
 
 

@@ -7,13 +7,10 @@ up with exactly those sales. A request whose answer is lost is retried without a
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
-from base64 import b64encode
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import itsdangerous
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -64,28 +61,11 @@ async def _signed_in_phone(server, new_phone, cohort, *, worker: bool = True):
     context = await new_phone(service_workers="allow" if worker else "block")
     page = await context.new_page()
     name = "Aïcha-" + uuid.uuid4().hex[:4]
-    join_page = httpx.get(f"{server.url}/j/{cohort['join_code']}")
-    if join_page.status_code != 404:
-        await page.goto(f"{server.url}/j/{cohort['join_code']}")
-        await page.fill('input[name="display_name"]', name)
-        await page.fill('input[name="pin"]', "1234")
-        await page.locator('form:has(input[name="pin"]) [type="submit"]').click()
-        await page.wait_for_url("**/me*")
-    else:
-        # The join page is not on this branch: sign the phone in with the session cookie
-        # the join page would set (the test knows the server's key).
-        joined = httpx.post(
-            server.url + "/api/v1/join",
-            json={"code": cohort["join_code"], "display_name": name, "pin": "1234"},
-        )
-        assert joined.status_code == 201, joined.text
-        session = {"pid": joined.json()["participant"]["id"], "pv": 1}
-        signer = itsdangerous.TimestampSigner(server.env["FLASHCOOP_SECRET_KEY"])
-        cookie = signer.sign(b64encode(json.dumps(session).encode())).decode()
-        await context.add_cookies(
-            [{"name": "flashcoop_session", "value": cookie, "url": server.url}]
-        )
-        await page.goto(server.url + "/me")
+    await page.goto(f"{server.url}/j/{cohort['join_code']}")
+    await page.fill('input[name="display_name"]', name)
+    await page.fill('input[name="pin"]', "1234")
+    await page.locator('form:has(input[name="pin"]) [type="submit"]').click()
+    await page.wait_for_url("**/me*")
     await page.wait_for_selector("#sale-form[data-ready]")
     if not worker:
         return context, page
