@@ -8,7 +8,7 @@ from flashcoop.ledger.sections import dashboard_section, home_section
 from flashcoop.principal import Principal
 from flashcoop.web.templating import ENV
 from tests.factories import bearer, make_cohort, make_funder_org, make_participant, make_user
-from tests.ledger_helpers import entries_url, sale, sign_in_participant_cookie
+from tests.ledger_helpers import entries_url, sale, sign_in_participant
 
 
 async def test_dashboard_section_shows_the_totals_to_staff_only(client):
@@ -53,7 +53,7 @@ async def test_home_lists_my_sales_with_corrections_and_the_collective_total(cli
     assert ctx["collective_sales"] == 650
     assert (ctx["my_sales"], ctx["my_count"]) == (250, 1)
     assert ctx["reversed_ids"] == {mine.json()["id"]}
-    sign_in_participant_cookie(client, settings, me)
+    await sign_in_participant(client, settings, me)
     page = await client.get("/me")
     assert 'class="sale reversed"' in page.text
     assert "Ventes : 1, pour 2,50\xa0€" in page.text
