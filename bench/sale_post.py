@@ -46,11 +46,13 @@ async def _prepare(database_url: str) -> tuple[str, str]:
     """Schema, a facilitator, a live cohort and a member's token: (cohort id, token)."""
     from tortoise import Tortoise
 
-    from flashcoop import db
     from flashcoop.accounts.services import create_token, create_user
     from flashcoop.cohorts.services import create_cohort, join_cohort
-    from flashcoop.principal import Principal
+    from flashcoop.core import db
+    from flashcoop.core.principal import Principal
+    from flashcoop.domains import house
 
+    house()
     await db.init_db(database_url)
     await Tortoise.generate_schemas()
     try:
@@ -177,10 +179,12 @@ def main() -> None:
 
 
 async def _count(database_url: str) -> int:
-    from flashcoop import db
+    from flashcoop.core import db
     from flashcoop.ledger.chain import verify_chain
+    from flashcoop.domains import house
     from flashcoop.ledger.models import LedgerEntry
 
+    house()
     await db.init_db(database_url)
     try:
         count = await LedgerEntry.all().count()

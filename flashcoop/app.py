@@ -17,11 +17,14 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from flashcoop import db, i18n
-from flashcoop.errors import DomainError
-from flashcoop.settings import Settings
+from flashcoop.core import db, i18n
+from flashcoop.core.errors import DomainError, NotFound
+from flashcoop.core.settings import Settings
+from flashcoop.domains import house
+from flashcoop.web import openapi, pages
 from flashcoop.web.api import error_json
 from flashcoop.web.security import CSRFMiddleware, SecurityHeadersMiddleware
+from flashcoop.web.templating import render
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -44,27 +47,11 @@ class LanguageMiddleware:
 
 
 def all_routes() -> list[BaseRoute]:
-    from flashcoop import dashboard, home, openapi
-    from flashcoop.accounts import routes as accounts_routes
-    from flashcoop.cohorts import api as cohorts_api
-    from flashcoop.cohorts import routes as cohorts_routes
-    from flashcoop.cohorts import workshop_api, workshop_routes
-    from flashcoop.ledger import api as ledger_api
-    from flashcoop.ledger import routes as ledger_routes
-    from flashcoop.web import pages
-
+    """The shared pages, then every installed domain's routes, then the static files."""
     return [
         *pages.routes,
-        *accounts_routes.routes,
         *openapi.routes,
-        *cohorts_api.routes,
-        *cohorts_routes.routes,
-        *workshop_api.routes,
-        *workshop_routes.routes,
-        *ledger_api.routes,
-        *ledger_routes.routes,
-        *dashboard.routes,
-        *home.routes,
+        *house().routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
@@ -75,14 +62,10 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
         return error_json(exc)
     if exc.status == 401:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    from flashcoop.web.templating import render
-
     return render(request, "error.html", {"error": exc}, status=exc.status)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    from flashcoop.errors import NotFound
-
     return await _domain_error(request, NotFound())
 
 
@@ -95,9 +78,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await db.init_db(settings.database_url)
         scheduler = None
         if settings.scheduler:
-            from flashcoop.scheduler import start_scheduler
+            from flashcoop.core.scheduler import start_scheduler
 
-            scheduler = start_scheduler(settings)
+            scheduler = start_scheduler(settings, house().jobs)
         try:
             yield {}
         finally:
@@ -125,4 +108,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={DomainError: _domain_error, 404: _not_found},
     )
     app.state.settings = settings
+    app.state.house = house()
     return app

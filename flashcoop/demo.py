@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flashcoop.accounts.models import User
-from flashcoop.accounts.services import create_user, utcnow
+from flashcoop.accounts.services import create_user
 from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.cohorts.services import create_cohort, join_cohort
+from flashcoop.core.clock import utcnow
+from flashcoop.core.principal import Principal
+from flashcoop.core.settings import Settings
 from flashcoop.ledger.demo import record_demo_sales
-from flashcoop.principal import Principal
-from flashcoop.settings import Settings
 
 FACILITATOR = ("animatrice@demo.flashcoop.org", "demo-animatrice")
 FUNDER = ("financeur@demo.flashcoop.org", "demo-financeur")
@@ -99,8 +100,8 @@ async def _past_attendance(
     cohort: Cohort, members: list[Participant], facilitator: User, now: datetime
 ) -> None:
     """Mark attendance at the workshops already held, as a facilitator would have."""
-    from flashcoop.cohorts.attendance import record_attendance
-    from flashcoop.cohorts.workshop_models import Workshop
+    from flashcoop.workshops.attendance import record_attendance
+    from flashcoop.workshops.models import Workshop
 
     pattern = ["present", "present", "late", "present", "excused", "absent"]
     held = await Workshop.filter(cohort_id=cohort.id, ends_at__lte=now).order_by("starts_at")

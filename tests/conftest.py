@@ -19,11 +19,15 @@ from starlette.applications import Starlette
 from tortoise import Tortoise
 from tortoise.contrib.test import truncate_all_models
 
-from flashcoop import db
 from flashcoop.app import create_app
-from flashcoop.settings import Settings
+from flashcoop.core import db
+from flashcoop.core.settings import Settings
+from flashcoop.domains import house
 
 TEST_DATABASE = os.environ.get("FLASHCOOP_TEST_DATABASE", "sqlite")
+# Name the installed domains' models to the database and connect their receivers, as the
+# app and the command line do at start-up.
+house()
 
 
 def _server_url(url: str, name: str) -> str:

@@ -9,15 +9,11 @@ from typing import Any
 import httpx
 
 from flashcoop.accounts.models import Organisation, User
-from flashcoop.accounts.services import (
-    create_token,
-    create_user,
-    get_or_create_organisation,
-    utcnow,
-)
+from flashcoop.accounts.services import create_token, create_user, get_or_create_organisation
 from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.cohorts.services import create_cohort, join_cohort
-from flashcoop.principal import Principal
+from flashcoop.core.clock import utcnow
+from flashcoop.core.principal import Principal
 
 PASSWORD = "correct horse battery"
 

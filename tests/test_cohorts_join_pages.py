@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flashcoop.accounts.services import utcnow
 from flashcoop.cohorts.models import Participant
+from flashcoop.core.clock import utcnow
 from tests.factories import csrf_from, login, make_cohort, make_participant, post_form
 
 

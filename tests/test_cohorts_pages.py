@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 
-from flashcoop.accounts.services import utcnow
 from flashcoop.cohorts.models import Cohort, CohortFunder, Participant, Product
+from flashcoop.core.clock import utcnow
 from tests.factories import (
     login,
     make_cohort,

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flashcoop.settings import Settings
+from flashcoop.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

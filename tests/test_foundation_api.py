@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from flashcoop.accounts.services import utcnow
 from flashcoop.cohorts.models import Cohort, Participant, Product
+from flashcoop.core.clock import utcnow
 from tests.factories import bearer, make_cohort, make_funder_org, make_participant, make_user
 
 

@@ -1,4 +1,4 @@
-from flashcoop.i18n import negotiate
+from flashcoop.core.i18n import negotiate
 from tests.factories import csrf_from
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from flashcoop.accounts.services import utcnow
+from flashcoop.core.clock import utcnow
 from flashcoop.ledger.models import LedgerEntry, LedgerHead
 from tests.factories import bearer, make_cohort, make_funder_org, make_participant, make_user
 from tests.ledger_helpers import entries_url, sale

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flashcoop.cohorts.models import Cohort
-from flashcoop.errors import ValidationError
+from flashcoop.core.errors import ValidationError
+from flashcoop.core.fields import format_amount
 from flashcoop.ledger.services import parse_entry
-from flashcoop.validation import format_amount
 
 CEILING = 1_000_000
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)

@@ -227,7 +227,7 @@ async def test_service_worker_is_served_from_the_root(client):
 async def test_home_says_why_no_sale_can_be_logged_before_the_start(client, settings):
     from datetime import timedelta
 
-    from flashcoop.accounts.services import utcnow
+    from flashcoop.core.clock import utcnow
 
     now = utcnow()
     cohort = await make_cohort(starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=3))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from flashcoop.core.principal import Principal
 from flashcoop.ledger.sections import dashboard_section, home_section
-from flashcoop.principal import Principal
 from flashcoop.web.templating import ENV
 from tests.factories import bearer, make_cohort, make_funder_org, make_participant, make_user
 from tests.ledger_helpers import entries_url, sale, sign_in_participant

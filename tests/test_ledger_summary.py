@@ -7,7 +7,7 @@ import io
 import uuid
 from datetime import timedelta
 
-from flashcoop.accounts.services import utcnow
+from flashcoop.core.clock import utcnow
 from flashcoop.ledger.services import sales_by_participant
 from tests.factories import bearer, make_cohort, make_funder_org, make_participant, make_user
 from tests.ledger_helpers import entries_url, sale

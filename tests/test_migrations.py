@@ -3,8 +3,8 @@
 from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
 
-from flashcoop import db
 from flashcoop.accounts.models import Organisation
+from flashcoop.core import db
 from tests.conftest import create_database, drop_database
 
 

@@ -3,7 +3,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from flashcoop.app import create_app
-from flashcoop.settings import Settings
+from flashcoop.core.settings import Settings
 
 
 def test_settings_from_environment(tmp_path):

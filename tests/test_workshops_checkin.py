@@ -2,9 +2,9 @@ from datetime import timedelta
 
 import pytest
 
-from flashcoop.accounts.services import utcnow
-from flashcoop.cohorts import attendance as att
-from flashcoop.cohorts.workshop_models import Attendance, AttendanceLog
+from flashcoop.core.clock import utcnow
+from flashcoop.workshops import attendance as att
+from flashcoop.workshops.models import Attendance, AttendanceLog
 from tests.factories import bearer, make_cohort, make_participant, make_user
 from tests.workshop_helpers import make_workshop
 

@@ -6,12 +6,12 @@ import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from flashcoop.accounts.services import utcnow
-from flashcoop.cohorts import attendance as att
 from flashcoop.cohorts.services import reset_pin
-from flashcoop.cohorts.workshop_calendar import calendar_token
-from flashcoop.cohorts.workshop_sections import attendance_hours
-from flashcoop.cohorts.workshops import cancel_workshop, update_workshop
+from flashcoop.core.clock import utcnow
+from flashcoop.workshops import attendance as att
+from flashcoop.workshops.calendar import calendar_token
+from flashcoop.workshops.sections import attendance_hours
+from flashcoop.workshops.services import cancel_workshop, update_workshop
 from tests.factories import bearer, make_cohort, make_participant, make_user
 from tests.workshop_helpers import make_workshop
 

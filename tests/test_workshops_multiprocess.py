@@ -5,9 +5,9 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from flashcoop.accounts.services import utcnow
-from flashcoop.cohorts.workshop_models import Reminder
-from flashcoop.notify_models import Notification
+from flashcoop.core.clock import utcnow
+from flashcoop.notify.models import Notification
+from flashcoop.workshops.models import Reminder
 from tests.factories import make_cohort, make_participant
 from tests.workshop_helpers import make_workshop
 
@@ -15,11 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = """
 import asyncio, sys
 from datetime import datetime
-from flashcoop import db
-from flashcoop.cohorts.workshop_reminders import send_due_reminders
-from flashcoop.settings import Settings
+from flashcoop.core import db
+from flashcoop.workshops.reminders import send_due_reminders
+from flashcoop.core.settings import Settings
+from flashcoop.domains import house
 
 async def main(url, now):
+    house()
     await db.init_db(url)
     settings = Settings(database_url=url, secret_key="k" * 40, scheduler=False)
     count = 0

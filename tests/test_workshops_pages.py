@@ -1,10 +1,10 @@
 import re
 from datetime import timedelta
 
-from flashcoop.accounts.services import utcnow
-from flashcoop.cohorts import attendance as att
-from flashcoop.cohorts.workshop_models import Attendance, Workshop
-from flashcoop.cohorts.workshop_reminders import send_due_reminders
+from flashcoop.core.clock import utcnow
+from flashcoop.workshops import attendance as att
+from flashcoop.workshops.models import Attendance, Workshop
+from flashcoop.workshops.reminders import send_due_reminders
 from tests.factories import bearer, csrf_from, login, make_cohort, make_participant, make_user
 from tests.workshop_helpers import make_workshop
 
@@ -184,7 +184,7 @@ async def test_ticket_expires(app, settings):
     ticket = att.scan_ticket(settings, workshop, member, code, now)
     import pytest
 
-    from flashcoop.errors import ValidationError
+    from flashcoop.core.errors import ValidationError
 
     with pytest.raises(ValidationError):
         await att.check_in_with_ticket(
@@ -216,8 +216,8 @@ async def test_participant_home_shows_programme_and_notifications(client, settin
 
 
 async def test_dashboard_section_renders(app):
-    from flashcoop.cohorts.workshop_sections import dashboard_section
-    from flashcoop.principal import Principal
+    from flashcoop.core.principal import Principal
+    from flashcoop.workshops.sections import dashboard_section
 
     facilitator = await make_user()
     cohort = await make_cohort(facilitator=facilitator)

@@ -5,11 +5,11 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from flashcoop.accounts.services import utcnow
-from flashcoop.cohorts.workshop_models import Workshop
-from flashcoop.cohorts.workshop_programme import plan
-from flashcoop.cohorts.workshops import weekly_occurrences
-from flashcoop.notify_models import Notification
+from flashcoop.core.clock import utcnow
+from flashcoop.notify.models import Notification
+from flashcoop.workshops.models import Workshop
+from flashcoop.workshops.programme import plan
+from flashcoop.workshops.services import weekly_occurrences
 from tests.factories import bearer, make_cohort, make_participant, make_user
 
 PARIS = ZoneInfo("Europe/Paris")

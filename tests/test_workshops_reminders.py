@@ -5,14 +5,14 @@ from datetime import timedelta
 
 import httpx
 
-from flashcoop import notify
-from flashcoop.accounts.services import utcnow
-from flashcoop.cohorts.jobs import SWEEPS
-from flashcoop.cohorts.workshop_models import Reminder
-from flashcoop.cohorts.workshop_reminders import send_due_reminders
-from flashcoop.cohorts.workshops import cancel_workshop, update_workshop
-from flashcoop.notify import deliver_outbox, sign, webhook_secret
-from flashcoop.notify_models import Notification, OutboxMessage
+from flashcoop.core.clock import utcnow
+from flashcoop.domains import house
+from flashcoop.notify import services as notify
+from flashcoop.notify.models import Notification, OutboxMessage
+from flashcoop.notify.services import deliver_outbox, sign, webhook_secret
+from flashcoop.workshops.models import Reminder
+from flashcoop.workshops.reminders import send_due_reminders
+from flashcoop.workshops.services import cancel_workshop, update_workshop
 from tests.factories import make_cohort, make_participant
 from tests.workshop_helpers import make_workshop
 
@@ -34,8 +34,8 @@ async def _reminders(participant):
 
 
 async def test_sweeps_are_registered():
-    names = {name for name, _job, _seconds in SWEEPS}
-    assert {"workshop_reminders", "outbox"} <= names
+    names = {job.name for job in house().jobs}
+    assert {"reminders", "outbox"} <= names
 
 
 async def test_reminders_due_24h_and_1h_before_sent_once(app, settings):
@@ -129,7 +129,7 @@ async def test_cancelled_workshop_is_not_reminded_and_members_are_told(app, sett
 
 
 async def test_reminder_text_is_rendered_in_the_members_language(app, settings):
-    from flashcoop import i18n
+    from flashcoop.core import i18n
 
     _cohort, _workshop, aicha, _bob, start = await _setup()
     await send_due_reminders(settings, start - timedelta(hours=1))
@@ -258,7 +258,7 @@ async def test_claim_left_by_a_dead_worker_is_taken_over(app, settings):
 
 async def test_send_reminders_command(app, settings):
     from flashcoop import cli
-    from flashcoop.cohorts.workshop_cli import cmd_send_reminders, send_once
+    from flashcoop.workshops.cli import cmd_send_reminders, send_once
 
     args = cli.build_parser().parse_args(["send-reminders"])
     assert args.func is cmd_send_reminders

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flashcoop.accounts.services import utcnow
 from flashcoop.cohorts.models import Cohort
-from flashcoop.cohorts.workshop_models import Workshop
-from flashcoop.cohorts.workshops import create_workshops
+from flashcoop.core.clock import utcnow
+from flashcoop.workshops.models import Workshop
+from flashcoop.workshops.services import create_workshops
 
 
 async def make_workshop(

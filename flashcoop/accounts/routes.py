@@ -1,7 +1,8 @@
-"""Account pages (password, API tokens) and the administrator's staff list, plus their API."""
+"""Signing in and out, account pages (password, API tokens), the staff list, and their API."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -10,10 +11,14 @@ from starlette.routing import Route
 
 from flashcoop.accounts import services
 from flashcoop.accounts.models import ROLES, ApiToken, Organisation, User
-from flashcoop.errors import NotFound, ValidationError
+from flashcoop.accounts.services import authenticate, check_rate, rate_key, record_failure
+from flashcoop.core.errors import N_, NotFound, RateLimited, Text, ValidationError
 from flashcoop.web.api import iso, json_body, listing
-from flashcoop.web.auth import require, sign_in_user
+from flashcoop.web.auth import require, settings_of, sign_in_user, sign_out
+from flashcoop.web.pages import client_address, safe_next
 from flashcoop.web.templating import render
+
+LOGIN_WINDOW = timedelta(minutes=15)
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -44,8 +49,7 @@ async def _own_tokens(user: User) -> list[ApiToken]:
 
 async def account_page(request: Request) -> Response:
     principal = await require(request, *ROLES)
-    user = principal.user
-    assert user is not None
+    user = services.staff_user(principal)
     errors: dict[str, Any] = {}
     new_token = None
     notice = None
@@ -83,7 +87,6 @@ async def account_page(request: Request) -> Response:
 
 async def admin_users(request: Request) -> Response:
     principal = await require(request, "admin")
-    assert principal.user is not None
     errors: dict[str, Any] = {}
     values: dict[str, str] = {}
     status = 200
@@ -92,7 +95,7 @@ async def admin_users(request: Request) -> Response:
         values = {k: str(form.get(k, "")) for k in ("email", "role", "name", "organisation")}
         if form.get("action") in ("deactivate", "activate"):
             await services.set_active(
-                principal.user,
+                services.staff_user(principal),
                 int(str(form.get("user_id", "0")) or 0),
                 active=form.get("action") == "activate",
             )
@@ -138,8 +141,7 @@ async def users_api(request: Request) -> Response:
 
 async def tokens_api(request: Request) -> Response:
     principal = await require(request, *ROLES)
-    user = principal.user
-    assert user is not None
+    user = services.staff_user(principal)
     if request.method == "GET":
         return listing([token_json(t) for t in await _own_tokens(user)])
     data = await json_body(request)
@@ -149,18 +151,51 @@ async def tokens_api(request: Request) -> Response:
 
 async def token_revoke_api(request: Request) -> Response:
     principal = await require(request, *ROLES)
-    assert principal.user is not None
     try:
         token_id = int(request.path_params["token_id"])
     except ValueError:
         token_id = 0
     if token_id <= 0:
         raise NotFound()
-    await services.revoke_token(principal.user, token_id)
+    await services.revoke_token(services.staff_user(principal), token_id)
     return JSONResponse({"id": token_id, "revoked": True})
 
 
+async def login(request: Request) -> Response:
+    next_url = safe_next(request.query_params.get("next"))
+    if request.method == "GET":
+        return render(request, "accounts/login.html", {"next": next_url, "errors": {}})
+    form = await request.form()
+    email = str(form.get("email", "")).strip()
+    password = str(form.get("password", ""))
+    next_url = safe_next(str(form.get("next", "")) or None)
+    settings = settings_of(request)
+    keys = [rate_key("login", client_address(request)), rate_key("login-email", email.lower())]
+    try:
+        for key in keys:
+            await check_rate(key, limit=settings.login_max_failures, window=LOGIN_WINDOW)
+    except RateLimited as exc:
+        context = {"next": next_url, "email": email, "errors": {"form": exc.text}}
+        return render(request, "accounts/login.html", context, status=429)
+    user = await authenticate(email, password)
+    if user is None:
+        for key in keys:
+            await record_failure(key)
+        errors = {"form": Text(N_("Wrong e-mail or password."))}
+        context = {"next": next_url, "email": email, "errors": errors}
+        return render(request, "accounts/login.html", context, status=400)
+    sign_in_user(request, user)
+    return RedirectResponse(next_url, status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    sign_out(request)
+    return RedirectResponse("/login", status_code=303)
+
+
 routes = [
+    Route("/login", login, methods=["GET", "POST"]),
+    Route("/logout", logout, methods=["POST"]),
     Route("/account", account_page, methods=["GET", "POST"]),
     Route("/admin/users", admin_users, methods=["GET", "POST"]),
     Route("/api/v1/users", users_api, methods=["GET", "POST"]),

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from flashcoop.accounts.models import ROLES, ApiToken, Organisation, RateLimitMark, User
-from flashcoop.errors import N_, DomainError, NotFound, RateLimited, ValidationError
+from flashcoop.core.clock import utcnow
+from flashcoop.core.errors import N_, DomainError, NotFound, RateLimited, ValidationError
+from flashcoop.core.principal import Principal
 
 _hasher = PasswordHasher()
 # argon2 is CPU-bound (~50 ms): run it off the event loop, a few at a time.
@@ -21,8 +23,11 @@ TOKEN_PREFIX = "fc_"
 _DUMMY_HASH = _hasher.hash("not a real password")
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+def staff_user(principal: Principal) -> User:
+    """The user behind a staff principal, as the accounts domain's row."""
+    found = principal.user
+    assert isinstance(found, User), "a staff principal carries a User"
+    return found
 
 
 async def hash_secret(secret: str) -> str:

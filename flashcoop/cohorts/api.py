@@ -9,12 +9,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from flashcoop.accounts.models import Organisation
-from flashcoop.accounts.services import create_token, utcnow
-from flashcoop.cohorts import services
+from flashcoop.accounts.services import create_token, staff_user
+from flashcoop.cohorts import members, services
 from flashcoop.cohorts.cards import card_token
 from flashcoop.cohorts.models import Cohort, Participant, Product
-from flashcoop.errors import N_, ValidationError
-from flashcoop.validation import format_amount
+from flashcoop.core.clock import utcnow
+from flashcoop.core.errors import N_, ValidationError
+from flashcoop.core.fields import format_amount
 from flashcoop.web.api import iso, json_body, listing
 from flashcoop.web.auth import require, settings_of
 from flashcoop.web.pages import client_address
@@ -41,7 +42,7 @@ def cohort_json(
         "structure_id": cohort.structure_id,
         "joining_open": cohort.joining_open,
         "join_code": cohort.join_code,
-        "join_url": f"{base}/j/{cohort.join_code}",
+        "join_url": services.join_url(base, cohort),
         "join_qr_url": f"{base}/cohorts/{cohort.id}/join-qr.svg",
         "poster_url": f"{base}/cohorts/{cohort.id}/poster.pdf",
         "closed_at": iso(cohort.closed_at),
@@ -57,7 +58,7 @@ def participant_json(participant: Participant) -> dict[str, Any]:
     return {
         "id": str(participant.id),
         "cohort_id": str(participant.cohort_id),
-        "display_name": participant.display_name,
+        "display_name": members.person_name(participant),
         "role": participant.role,
     }
 
@@ -112,7 +113,7 @@ async def me(request: Request) -> Response:
     principal = await require(request)
     data: dict[str, Any] = {"role": principal.role}
     if principal.user is not None:
-        user = principal.user
+        user = staff_user(principal)
         data["user"] = {
             "id": user.id,
             "email": user.email,
@@ -121,7 +122,7 @@ async def me(request: Request) -> Response:
             "organisation_id": user.organisation_id,
         }
     if principal.participant is not None:
-        participant = principal.participant
+        participant = members.member(principal)
         cohort = await Cohort.get(id=participant.cohort_id)
         data["participant"] = participant_json(participant)
         data["cohort"] = {
@@ -155,7 +156,7 @@ async def join_code_regenerate(request: Request) -> Response:
 
 async def participant_pin(request: Request) -> Response:
     cohort = await _staff_cohort(request)
-    participant = await services.participant_of(cohort, request.path_params["participant_id"])
+    participant = await members.participant_of(cohort, request.path_params["participant_id"])
     data = await json_body(request)
     await services.reset_pin(participant, str(data.get("pin", "")))
     return JSONResponse(participant_json(participant))
@@ -163,7 +164,7 @@ async def participant_pin(request: Request) -> Response:
 
 async def participant_signin_link(request: Request) -> Response:
     cohort = await _staff_cohort(request)
-    participant = await services.participant_of(cohort, request.path_params["participant_id"])
+    participant = await members.participant_of(cohort, request.path_params["participant_id"])
     settings = settings_of(request)
     token = card_token(participant, secret=settings.secret_key)
     return JSONResponse({"url": f"{settings.base_url.rstrip('/')}/s/{token}"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flashcoop.errors import N_
+from flashcoop.core.errors import N_
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flashcoop.errors import Text
+from flashcoop.core.errors import Text
 
 PRODUCT_ROWS = 8
 TEXT_FIELDS = ("name", "activity", "location", "starts_at", "ends_at", "timezone")

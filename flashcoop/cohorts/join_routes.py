@@ -13,7 +13,7 @@ from flashcoop.cohorts import services
 from flashcoop.cohorts.cards import participant_from_card
 from flashcoop.cohorts.models import Cohort
 from flashcoop.cohorts.services import JOIN_WINDOW
-from flashcoop.errors import N_, DomainError, NotFound, RateLimited, Text, ValidationError
+from flashcoop.core.errors import N_, DomainError, NotFound, RateLimited, Text, ValidationError
 from flashcoop.web.auth import settings_of, sign_in_participant, sign_out
 from flashcoop.web.pages import client_address
 from flashcoop.web.templating import render

@@ -54,6 +54,10 @@ class Cohort(Model):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def is_frozen(self, now: datetime) -> bool:
+        """Closed, closing or past its end: its books, attendance and members are frozen."""
+        return self.status != OPEN or now >= self.ends_at
+
     def public_status(self, now: datetime) -> str:
         """scheduled | active | closing | closed, as the API and pages show it."""
         if self.status == OPEN and now < self.starts_at:

@@ -11,20 +11,20 @@ from starlette.routing import BaseRoute, Route
 from tortoise.functions import Count
 
 from flashcoop.accounts.models import Organisation
-from flashcoop.accounts.services import utcnow
-from flashcoop.cohorts import forms, join_routes, services
+from flashcoop.cohorts import forms, join_routes, members, services
 from flashcoop.cohorts.cards import card_token
 from flashcoop.cohorts.models import Cohort, Participant
-from flashcoop.errors import ValidationError
-from flashcoop.pdf import render_pdf
-from flashcoop.principal import Principal
-from flashcoop.qr import qr_svg
+from flashcoop.core.clock import utcnow
+from flashcoop.core.errors import ValidationError
+from flashcoop.core.pdf import render_pdf
+from flashcoop.core.principal import Principal
+from flashcoop.core.qr import qr_svg
 from flashcoop.web.auth import require, settings_of
 from flashcoop.web.templating import ENV, render
 
 
 def join_url(request: Request, cohort: Cohort) -> str:
-    return f"{settings_of(request).base_url.rstrip('/')}/j/{cohort.join_code}"
+    return services.join_url(settings_of(request).base_url, cohort)
 
 
 async def staff_cohort(request: Request) -> tuple[Principal, Cohort]:
@@ -133,7 +133,7 @@ async def set_joining(request: Request) -> Response:
 
 async def participant_pin(request: Request) -> Response:
     _, cohort = await staff_cohort(request)
-    participant = await services.participant_of(cohort, request.path_params["participant_id"])
+    participant = await members.participant_of(cohort, request.path_params["participant_id"])
     context: dict[str, Any] = {"cohort": cohort, "participant": participant, "errors": {}}
     if request.method == "GET":
         return render(request, "cohorts/participant_pin.html", context)
@@ -150,14 +150,14 @@ async def participant_pin(request: Request) -> Response:
 
 async def signin_cards(request: Request) -> Response:
     _, cohort = await staff_cohort(request)
-    members = await Participant.filter(cohort=cohort).order_by("display_name")
+    people = await members.members(cohort.id, order="name")
     only = request.query_params.get("participant")
     if only:
-        members = [m for m in members if str(m.id) == only]
+        people = [m for m in people if str(m.id) == only]
     base = settings_of(request).base_url.rstrip("/")
     secret = settings_of(request).secret_key
     cards = []
-    for member in members:
+    for member in people:
         url = f"{base}/s/{card_token(member, secret=secret)}"
         cards.append({"participant": member, "url": url, "qr": qr_svg(url)})
     response = render(request, "cohorts/participant_cards.html", {"cohort": cohort, "cards": cards})

@@ -19,12 +19,10 @@ from flashcoop.accounts.services import (
     hash_secret,
     rate_key,
     record_failure,
-    utcnow,
     verify_secret,
 )
 from flashcoop.cohorts.models import (
     FRAMEWORKS,
-    OPEN,
     PROGRAMMES,
     SURPLUS_RULES,
     Cohort,
@@ -32,9 +30,11 @@ from flashcoop.cohorts.models import (
     Participant,
     Product,
 )
-from flashcoop.errors import N_, DomainError, Forbidden, NotFound
-from flashcoop.principal import Principal
-from flashcoop.validation import NAME_MAX, TITLE_MAX, Fields, name_key, parse_amount
+from flashcoop.cohorts.signals import cohort_created
+from flashcoop.core.clock import utcnow
+from flashcoop.core.errors import N_, DomainError, Forbidden, NotFound
+from flashcoop.core.fields import NAME_MAX, TITLE_MAX, Fields, name_key, parse_amount
+from flashcoop.core.principal import Principal
 
 JOIN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud, typed by hand
 JOIN_CODE_LENGTH = 8
@@ -149,10 +149,8 @@ async def create_cohort(
         await CohortFunder.bulk_create(
             [CohortFunder(cohort=cohort, funder_id=funder_id) for funder_id in funder_ids]
         )
-        if programme == "flashcoop-7-days":
-            from flashcoop.cohorts.workshops import create_default_programme
-
-            await create_default_programme(cohort)
+        # The workshops domain lays out the chosen programme: in this same transaction.
+        await cohort_created.send(cohort=cohort, programme=programme)
     return cohort
 
 
@@ -268,8 +266,7 @@ async def join_cohort(
                 "otherwise add an initial."
             ),
         )
-    if cohort.status != OPEN or now >= cohort.ends_at:
-        raise DomainError("cohort_closed", N_("This cohort is closed."))
+    ensure_open(cohort, now=now, started=False)
     if not cohort.joining_open:
         raise DomainError(
             "joining_closed", N_("Joining this cohort is closed. Ask your facilitator.")
@@ -298,23 +295,18 @@ async def reset_pin(participant: Participant, pin: str) -> None:
     await participant.save(update_fields=["pin_hash", "auth_version"])
 
 
-async def ensure_writable(cohort: Cohort, *, now: datetime | None = None) -> None:
-    """Raise unless the cohort is open for changes (started, not closed)."""
+def join_url(base_url: str, cohort: Cohort) -> str:
+    """The link behind the join QR code, the poster and the API's `join_url`."""
+    return f"{base_url.rstrip('/')}/j/{cohort.join_code}"
+
+
+def ensure_open(cohort: Cohort, *, now: datetime | None = None, started: bool = True) -> None:
+    """Raise 409 unless the cohort may still change: not closed nor past its end, and (with
+    `started`) already begun. Every write of every domain goes through here."""
     now = now or utcnow()
-    if cohort.status != OPEN or now >= cohort.ends_at:
+    if cohort.is_frozen(now):
         raise DomainError(
             "cohort_closed", N_("This cohort is closed: nothing can change any more.")
         )
-    if now < cohort.starts_at:
+    if started and now < cohort.starts_at:
         raise DomainError("cohort_not_started", N_("This cohort has not started yet."))
-
-
-async def participant_of(cohort: Cohort, participant_id: UUID | str) -> Participant:
-    try:
-        key = UUID(str(participant_id))
-    except ValueError as exc:
-        raise NotFound() from exc
-    found = await Participant.get_or_none(id=key, cohort_id=cohort.id)
-    if found is None:
-        raise NotFound()
-    return found

@@ -10,12 +10,12 @@ from starlette.routing import Route
 
 from flashcoop.cohorts.models import Cohort
 from flashcoop.cohorts.services import get_cohort
-from flashcoop.errors import N_, Forbidden, Text, ValidationError
+from flashcoop.core.errors import N_, Forbidden, Text, ValidationError
+from flashcoop.core.fields import format_amount
+from flashcoop.core.principal import Principal
 from flashcoop.ledger import exports, reports, services
 from flashcoop.ledger.chain import verify_chain
 from flashcoop.ledger.models import LedgerEntry
-from flashcoop.principal import Principal
-from flashcoop.validation import format_amount
 from flashcoop.web.api import iso, json_body, listing
 from flashcoop.web.auth import require, settings_of
 

@@ -9,12 +9,12 @@ import sys
 from typing import Any
 from uuid import UUID
 
-from flashcoop.settings import Settings
+from flashcoop.core.settings import Settings
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
-    from flashcoop import db
     from flashcoop.cohorts.models import Cohort
+    from flashcoop.core import db
     from flashcoop.ledger.chain import verify_chain
 
     try:

@@ -7,12 +7,12 @@ import uuid
 from datetime import datetime, timedelta
 
 from flashcoop.accounts.models import User
-from flashcoop.accounts.services import utcnow
 from flashcoop.cohorts.models import Cohort, Participant, Product
+from flashcoop.core.clock import utcnow
+from flashcoop.core.fields import format_amount
+from flashcoop.core.principal import Principal
 from flashcoop.ledger.models import LedgerEntry
 from flashcoop.ledger.services import record_entry, reverse_entry
-from flashcoop.principal import Principal
-from flashcoop.validation import format_amount
 
 CEILING = 1_000_000
 

@@ -6,8 +6,8 @@ import csv
 import io
 
 from flashcoop.cohorts.models import Cohort, Participant
+from flashcoop.core.fields import format_amount
 from flashcoop.ledger.models import LedgerEntry
-from flashcoop.validation import format_amount
 
 HEADER = [
     "seq",

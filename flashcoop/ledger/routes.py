@@ -13,11 +13,11 @@ from starlette.routing import Route
 
 from flashcoop.cohorts.models import Cohort, Product
 from flashcoop.cohorts.services import get_cohort
-from flashcoop.errors import N_, DomainError, Text, ValidationError
+from flashcoop.core.errors import N_, DomainError, Text, ValidationError
+from flashcoop.core.fields import format_amount
 from flashcoop.ledger import reports, services
 from flashcoop.ledger.chain import verify_chain
 from flashcoop.ledger.models import PAYMENT_METHODS, REVERSAL, LedgerEntry
-from flashcoop.validation import format_amount
 from flashcoop.web.auth import require, settings_of
 from flashcoop.web.templating import render
 
@@ -76,7 +76,7 @@ async def sale_form(request: Request) -> Response:
         values = {name: str(form.get(name) or "") for name in FORM_FIELDS}
         done, failed = None, {"errors": exc.fields, "values": values, "entry_id": values["id"]}
     if done is None:
-        from flashcoop.home import render_home
+        from flashcoop.cohorts.pages import render_home
 
         return await render_home(request, principal, status=422, ledger_form=failed)
     # POST-redirect-GET: a refresh shows the confirmation again, never records twice.

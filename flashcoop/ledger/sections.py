@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from flashcoop.cohorts.models import Cohort, Participant, Product
-from flashcoop.cohorts.services import ensure_writable
-from flashcoop.errors import DomainError
+from flashcoop.cohorts.services import ensure_open
+from flashcoop.core.domain import Section
+from flashcoop.core.errors import DomainError
+from flashcoop.core.fields import format_amount
+from flashcoop.core.principal import Principal
 from flashcoop.ledger import reports
 from flashcoop.ledger.models import PAYMENT_METHODS, LedgerEntry
-from flashcoop.principal import Principal
-from flashcoop.sections import Section
+from flashcoop.ledger.services import sales_by_participant
 
 RECENT = 10
 
@@ -23,8 +27,10 @@ class Confirmation:
     collective_sales: int
 
 
-async def home_section(cohort: Cohort, participant: Participant) -> Section | None:
-    """Sale logging and the collective total on the participant's home."""
+async def home_section(
+    cohort: Cohort, participant: Participant, page: dict[str, Any] | None = None
+) -> Section | None:
+    """Sale logging, the confirmation of the last sale and the collective total."""
     products = await Product.filter(cohort_id=cohort.id).order_by("position", "id")
     mine = (
         await LedgerEntry.filter(cohort_id=cohort.id, author_id=participant.id)
@@ -42,7 +48,7 @@ async def home_section(cohort: Cohort, participant: Participant) -> Section | No
     )
     my_sales, my_count = await reports.participant_sales(cohort.id, participant.id)
     try:
-        await ensure_writable(cohort)
+        ensure_open(cohort)
         closed_reason = None
     except DomainError as exc:
         closed_reason = exc.text  # no form then: say why, rather than refuse after a tap
@@ -61,6 +67,7 @@ async def home_section(cohort: Cohort, participant: Participant) -> Section | No
             "can_expense": participant.role == "treasurer",
             "action": f"/cohorts/{cohort.id}/sales",
             "closed_reason": closed_reason,
+            "recorded": await confirmation(participant, (page or {}).get("recorded")),
         },
     )
 
@@ -87,3 +94,11 @@ async def dashboard_section(cohort: Cohort, principal: Principal) -> Section | N
         return None
     summary = await reports.ledger_summary(cohort.id, cohort.currency)
     return ("ledger/_dashboard_section.html", {"cohort": cohort, "summary": summary})
+
+
+async def member_figures(
+    cohort: Cohort, members: Sequence[Participant]
+) -> dict[str, dict[str, Any]]:
+    """Each member's net sales, for the participants' list."""
+    sales = await sales_by_participant(cohort.id)
+    return {str(p.id): {"sales": format_amount(sales.get(str(p.id), 0))} for p in members}

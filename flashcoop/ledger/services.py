@@ -13,14 +13,14 @@ from tortoise.expressions import F
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
-from flashcoop.accounts.services import utcnow
 from flashcoop.cohorts.models import Cohort
-from flashcoop.cohorts.services import ensure_writable
-from flashcoop.errors import N_, DomainError, Forbidden, NotFound
+from flashcoop.cohorts.services import ensure_open
+from flashcoop.core.clock import utcnow
+from flashcoop.core.errors import N_, DomainError, Forbidden, NotFound
+from flashcoop.core.fields import TEXT_MAX, TITLE_MAX, Fields, parse_amount
+from flashcoop.core.principal import Principal
 from flashcoop.ledger.chain import GENESIS, entry_hash
 from flashcoop.ledger.models import KINDS, PAYMENT_METHODS, REVERSAL, LedgerEntry, LedgerHead
-from flashcoop.principal import Principal
-from flashcoop.validation import TEXT_MAX, TITLE_MAX, Fields, parse_amount
 
 MAX_QUANTITY = 100_000
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead
@@ -264,7 +264,7 @@ async def _append_once(
         # The cohort row is the per-cohort lock on PostgreSQL (no-op on SQLite, where writes
         # are serialised); it also makes closure wait for appends in flight, and vice versa.
         locked = await Cohort.select_for_update().using_db(conn).get(id=cohort.id)
-        await ensure_writable(locked, now=now)
+        ensure_open(locked, now=now)
         existing = await LedgerEntry.filter(id=draft.id).using_db(conn).first()
         if existing is not None:
             raise IntegrityError("entry id taken meanwhile")

@@ -8,8 +8,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from flashcoop import i18n
-from flashcoop.errors import DomainError, ValidationError
+from flashcoop.core import i18n
+from flashcoop.core.errors import DomainError, ValidationError
 
 
 class MalformedBody(DomainError):

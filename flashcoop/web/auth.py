@@ -1,18 +1,14 @@
-"""Who is asking, from a Bearer token or the signed session cookie."""
+"""Who is asking (through the house's `identify`), signing in and out, and role checks."""
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from starlette.requests import Request
 
-from flashcoop.accounts.models import User
-from flashcoop.accounts.services import resolve_token
-from flashcoop.cohorts.models import Participant
-from flashcoop.errors import N_, DomainError, Forbidden
-from flashcoop.principal import ANONYMOUS, Principal
-from flashcoop.settings import Settings
+from flashcoop.core.errors import N_, DomainError, Forbidden
+from flashcoop.core.principal import Member, Principal, StaffUser
+from flashcoop.core.settings import Settings
 
 
 class Unauthenticated(DomainError):
@@ -30,57 +26,30 @@ async def get_principal(request: Request) -> Principal:
     cached = request.scope.get("flashcoop.principal")
     if cached is not None:
         return cached
-    principal = await _resolve(request)
+    header = request.headers.get("authorization", "")
+    bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
+    identify = request.app.state.house.identify
+    principal: Principal = await identify(bearer, request.session, settings_of(request))
     request.scope["flashcoop.principal"] = principal
     return principal
 
 
-async def _resolve(request: Request) -> Principal:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        token = await resolve_token(header[7:].strip())
-        if token is None:
-            return ANONYMOUS
-        if token.user_id is not None:
-            user = await User.get_or_none(id=token.user_id, is_active=True)
-            return Principal(user=user) if user else ANONYMOUS
-        participant = await Participant.get_or_none(id=token.participant_id)
-        return Principal(participant=participant) if participant else ANONYMOUS
-    session: dict[str, Any] = request.session
-    settings = settings_of(request)
-    if "uid" in session:
-        age = time.time() - float(session.get("at", 0))
-        user = await User.get_or_none(id=session["uid"], is_active=True)
-        if (
-            user
-            and user.session_version == session.get("uv")
-            and (age < settings.staff_session_hours * 3600)
-        ):
-            return Principal(user=user)
-        session.clear()
-    elif "pid" in session:
-        participant = await Participant.get_or_none(id=session["pid"])
-        if participant and participant.auth_version == session.get("pv"):
-            return Principal(participant=participant)
-        session.clear()
-    return ANONYMOUS
-
-
-def sign_in_user(request: Request, user: User) -> None:
+def _fresh_session(request: Request) -> None:
     csrf = request.session.get("csrf")
     request.session.clear()  # a new identity gets a fresh session (no fixation)
-    request.session.update({"uid": user.id, "uv": user.session_version, "at": time.time()})
     if csrf:
         request.session["csrf"] = csrf
+
+
+def sign_in_user(request: Request, user: StaffUser) -> None:
+    _fresh_session(request)
+    request.session.update({"uid": user.id, "uv": user.session_version, "at": time.time()})
     request.scope["flashcoop.principal"] = Principal(user=user)
 
 
-def sign_in_participant(request: Request, participant: Participant) -> None:
-    csrf = request.session.get("csrf")
-    request.session.clear()
+def sign_in_participant(request: Request, participant: Member) -> None:
+    _fresh_session(request)
     request.session.update({"pid": str(participant.id), "pv": participant.auth_version})
-    if csrf:
-        request.session["csrf"] = csrf
     request.scope["flashcoop.principal"] = Principal(participant=participant)
 
 

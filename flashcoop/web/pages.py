@@ -1,9 +1,8 @@
-"""Pages every user shares: home redirect, login, logout, language switch, health."""
+"""What every page shares: the home redirect, the language switch, health, safe redirects."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -11,13 +10,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from tortoise import Tortoise
 
-from flashcoop.accounts.services import authenticate, check_rate, rate_key, record_failure
-from flashcoop.errors import N_, RateLimited, Text
-from flashcoop.i18n import LANGUAGES
-from flashcoop.web.auth import get_principal, settings_of, sign_in_user, sign_out
-from flashcoop.web.templating import render
+from flashcoop.core.i18n import LANGUAGES
+from flashcoop.web.auth import get_principal, settings_of
 
-LOGIN_WINDOW = timedelta(minutes=15)
 log = logging.getLogger("flashcoop")
 
 
@@ -44,38 +39,6 @@ async def home(request: Request) -> Response:
     if principal.user.role == "funder":
         return RedirectResponse("/cohorts", status_code=303)
     return RedirectResponse("/cohorts", status_code=303)
-
-
-async def login(request: Request) -> Response:
-    next_url = safe_next(request.query_params.get("next"))
-    if request.method == "GET":
-        return render(request, "accounts/login.html", {"next": next_url, "errors": {}})
-    form = await request.form()
-    email = str(form.get("email", "")).strip()
-    password = str(form.get("password", ""))
-    next_url = safe_next(str(form.get("next", "")) or None)
-    settings = settings_of(request)
-    keys = [rate_key("login", client_address(request)), rate_key("login-email", email.lower())]
-    try:
-        for key in keys:
-            await check_rate(key, limit=settings.login_max_failures, window=LOGIN_WINDOW)
-    except RateLimited as exc:
-        context = {"next": next_url, "email": email, "errors": {"form": exc.text}}
-        return render(request, "accounts/login.html", context, status=429)
-    user = await authenticate(email, password)
-    if user is None:
-        for key in keys:
-            await record_failure(key)
-        errors = {"form": Text(N_("Wrong e-mail or password."))}
-        context = {"next": next_url, "email": email, "errors": errors}
-        return render(request, "accounts/login.html", context, status=400)
-    sign_in_user(request, user)
-    return RedirectResponse(next_url, status_code=303)
-
-
-async def logout(request: Request) -> Response:
-    sign_out(request)
-    return RedirectResponse("/login", status_code=303)
 
 
 async def switch_language(request: Request) -> Response:
@@ -106,8 +69,6 @@ async def healthz(request: Request) -> Response:
 
 routes = [
     Route("/", home),
-    Route("/login", login, methods=["GET", "POST"]),
-    Route("/logout", logout, methods=["POST"]),
     Route("/lang", switch_language, methods=["POST"]),
     Route("/healthz", healthz),
 ]

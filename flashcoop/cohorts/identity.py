@@ -1,0 +1,49 @@
+"""Who is asking, from a Bearer token or the signed session: a staff user or a participant.
+
+Cohorts is the lowest domain that knows both kinds of people (staff users from accounts, its
+own participants), so it answers for the house; `flashcoop.web.auth` asks through the house.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flashcoop.accounts.models import User
+from flashcoop.accounts.services import resolve_token
+from flashcoop.cohorts.models import Participant
+from flashcoop.core.principal import ANONYMOUS, Principal
+from flashcoop.core.settings import Settings
+
+
+async def identify(bearer: str | None, session: dict[str, Any], settings: Settings) -> Principal:
+    """The principal of a request; an outdated session is emptied on the way."""
+    if bearer is not None:
+        return await _from_token(bearer)
+    if "uid" in session:
+        age = time.time() - float(session.get("at", 0))
+        user = await User.get_or_none(id=session["uid"], is_active=True)
+        if (
+            user
+            and user.session_version == session.get("uv")
+            and age < settings.staff_session_hours * 3600
+        ):
+            return Principal(user=user)
+        session.clear()
+    elif "pid" in session:
+        participant = await Participant.get_or_none(id=session["pid"])
+        if participant and participant.auth_version == session.get("pv"):
+            return Principal(participant=participant)
+        session.clear()
+    return ANONYMOUS
+
+
+async def _from_token(raw: str) -> Principal:
+    token = await resolve_token(raw)
+    if token is None:
+        return ANONYMOUS
+    if token.user_id is not None:
+        user = await User.get_or_none(id=token.user_id, is_active=True)
+        return Principal(user=user) if user else ANONYMOUS
+    participant = await Participant.get_or_none(id=token.participant_id)
+    return Principal(participant=participant) if participant else ANONYMOUS

@@ -1,0 +1,56 @@
+"""Members of a cohort and how a person is named: the one place every domain asks.
+
+Every page, export and report that shows a person goes through `person_name` (or
+`names_by_id`), which knows who is asking. Today it gives the display name; pseudonyms for
+funders and "erased" after an erasure hook in here, and reach every place at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flashcoop.cohorts.models import Participant
+from flashcoop.core.errors import NotFound
+from flashcoop.core.principal import Principal
+
+# Orders a members list may take: by arrival, or alphabetically for sheets and roll calls.
+ORDERS = {"joined": ("joined_at", "id"), "name": ("display_name", "id")}
+
+
+async def members(cohort_id: Any, *, order: str = "joined") -> list[Participant]:
+    """The cohort's participants, in order of arrival (or by name)."""
+    return await Participant.filter(cohort_id=cohort_id).order_by(*ORDERS[order])
+
+
+async def member_count(cohort_id: Any) -> int:
+    return await Participant.filter(cohort_id=cohort_id).count()
+
+
+def member(principal: Principal) -> Participant:
+    """The participant behind a participant principal, as the cohorts domain's row."""
+    found = principal.participant
+    assert isinstance(found, Participant), "a participant principal carries a Participant"
+    return found
+
+
+async def participant_of(cohort: Any, participant_id: UUID | str) -> Participant:
+    """A participant of this cohort, or 404 (also for a malformed id)."""
+    try:
+        key = UUID(str(participant_id))
+    except ValueError as exc:
+        raise NotFound() from exc
+    found = await Participant.get_or_none(id=key, cohort_id=cohort.id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def person_name(participant: Participant, viewer: Principal | None = None) -> str:
+    """How this person is named to `viewer` (None: printed on the cohort's own documents)."""
+    return participant.display_name
+
+
+async def names_by_id(cohort_id: Any, viewer: Principal | None = None) -> dict[str, str]:
+    """Participant id (as str) → the name `viewer` sees, for every member of the cohort."""
+    return {str(p.id): person_name(p, viewer) for p in await members(cohort_id)}

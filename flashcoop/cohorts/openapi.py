@@ -1,0 +1,156 @@
+"""OpenAPI description of cohorts, joining, participants and `me` (see ../shared/API.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flashcoop.web.openapi import BOOL, INT, MONEY, TEXT, TIME, UUID, C, items_of, obj, op
+
+COHORT = obj(
+    ["id", "name", "activity", "status", "starts_at", "ends_at", "timezone", "currency"],
+    id=UUID,
+    name=TEXT,
+    activity=TEXT,
+    location=TEXT,
+    status={"enum": ["scheduled", "active", "closing", "closed"]},
+    starts_at=TIME,
+    ends_at=TIME,
+    timezone=TEXT,
+    currency=TEXT,
+    surplus_rule={"enum": ["equal", "hours", "sales"]},
+    framework=TEXT,
+    attendance_threshold=INT,
+    programme=TEXT,
+    joining_open=BOOL,
+    join_code=TEXT,
+    join_url=TEXT,
+    join_qr_url=TEXT,
+    poster_url=TEXT,
+    products={"type": "array", "items": obj(label=TEXT, price=MONEY)},
+)
+COHORT_IN = obj(
+    ["name", "activity", "starts_at", "ends_at"],
+    name=TEXT,
+    activity=TEXT,
+    location=TEXT,
+    starts_at=TIME,
+    ends_at=TIME,
+    timezone=TEXT,
+    currency=TEXT,
+    surplus_rule={"enum": ["equal", "hours", "sales"]},
+    framework={"enum": ["entrecomp"]},
+    attendance_threshold=INT,
+    products={"type": "array", "items": obj(["label", "price"], label=TEXT, price=MONEY)},
+    programme={"enum": ["flashcoop-7-days", "none"]},
+    funders={"type": "array", "items": INT},
+)
+PARTICIPANT = obj(["id", "cohort_id", "display_name"], id=UUID, cohort_id=UUID, display_name=TEXT)
+ENTRY = obj(
+    ["id", "seq", "kind", "amount", "label", "hash"],
+    id=UUID,
+    seq=INT,
+    kind={"enum": ["sale", "expense", "reversal"]},
+    amount=MONEY,
+    quantity=INT,
+    label=TEXT,
+    payment_method={"enum": ["cash", "card", "transfer", "other"]},
+    participant_id={"type": ["string", "null"]},
+    occurred_at=TIME,
+    recorded_at=TIME,
+    reverses={"type": ["string", "null"]},
+    hash=TEXT,
+)
+
+PATHS: dict[str, Any] = {
+    "/api/v1/cohorts": {
+        "get": op("Cohorts the caller may see", response=items_of(COHORT), errors=(401,)),
+        "post": op(
+            "Launch a cohort", ok=201, response=COHORT, body=COHORT_IN, errors=(400, 401, 403, 422)
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}": {
+        "get": op("One cohort", response=COHORT, params=C),
+        "patch": op(
+            "Close or reopen joining (staff)",
+            response=COHORT,
+            params=C,
+            body=obj(["joining_open"], joining_open=BOOL),
+            errors=(400, 401, 403, 404, 422),
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/join-code": {
+        "post": op(
+            "Replace the join code; the old QR and link stop working (staff)",
+            params=C,
+            response=COHORT,
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/pin": {
+        "post": op(
+            "Give a participant a new PIN; their phones and cards are signed out (staff)",
+            params=["cohort_id", "participant_id"],
+            response=PARTICIPANT,
+            body=obj(["pin"], pin=TEXT),
+            errors=(400, 401, 403, 404, 422),
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/signin-link": {
+        "get": op(
+            "A personal sign-in link to print as a QR card (staff)",
+            params=["cohort_id", "participant_id"],
+            response=obj(["url"], url=TEXT),
+        ),
+    },
+    "/api/v1/join": {
+        "post": op(
+            "Join a cohort (201), or sign in again with the same name and PIN (200)",
+            ok=201,
+            response=obj(["participant", "token"], participant=PARTICIPANT, token=TEXT),
+            body=obj(
+                ["code", "display_name", "pin"],
+                code=TEXT,
+                display_name=TEXT,
+                pin=TEXT,
+                first_name=TEXT,
+                last_name=TEXT,
+            ),
+            errors=(400, 404, 409, 422, 429),
+            public=True,
+        ),
+    },
+    "/api/v1/cohorts/{cohort_id}/participants": {
+        "get": op(
+            "Participants of a cohort (staff)",
+            params=C,
+            response=items_of(
+                obj(
+                    ["id", "display_name", "attendance_hours", "sales"],
+                    id=UUID,
+                    display_name=TEXT,
+                    attendance_hours={"type": "number"},
+                    sales=MONEY,
+                )
+            ),
+        ),
+    },
+    "/api/v1/organisations": {
+        "get": op(
+            "Organisations (staff)",
+            response=items_of(
+                obj(
+                    ["id", "name", "kind"],
+                    id=INT,
+                    name=TEXT,
+                    kind={"enum": ["structure", "funder"]},
+                )
+            ),
+        ),
+    },
+    "/api/v1/me": {
+        "get": op(
+            "Who the caller is",
+            response=obj(["role"], role=TEXT, user=obj(), participant=PARTICIPANT, cohort=COHORT),
+            errors=(401,),
+        ),
+    },
+}

@@ -1,0 +1,1 @@
+"""The kernel: what every domain uses and that knows no domain."""

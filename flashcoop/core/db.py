@@ -1,0 +1,94 @@
+"""Tortoise configuration for sqlite:// and postgres:// URLs, and the migration entry point.
+
+The kernel does not know which modules hold models: the shell tells it once at start-up
+(`use_models`, from the installed domains). One Tortoise app, so foreign keys across domains
+stay plain.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api.migrate import migrate as tortoise_migrate
+
+from flashcoop.core.errors import DomainError
+from flashcoop.core.i18n import gettext
+from flashcoop.core.settings import Settings
+
+APP_LABEL = "flashcoop"
+_model_modules: list[str] = []
+
+
+def use_models(modules: Sequence[str]) -> None:
+    """Name the modules that hold models (the installed domains', in order)."""
+    _model_modules[:] = list(modules)
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    if not _model_modules:
+        raise RuntimeError("no model modules: load the installed domains first")
+    url = database_url
+    if url.startswith("postgresql://"):
+        url = "postgres://" + url.removeprefix("postgresql://")
+    return {
+        "connections": {"default": url},
+        "apps": {
+            APP_LABEL: {
+                "models": list(_model_modules),
+                "default_connection": "default",
+                "migrations": "flashcoop.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def init_db(database_url: str) -> None:
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate(database_url: str) -> None:
+    """Apply the committed migrations; applying them twice changes nothing."""
+    if database_url.startswith("sqlite://"):
+        Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        await tortoise_migrate(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+def dialect() -> str:
+    return str(Tortoise.get_connection("default").capabilities.dialect)
+
+
+def print_error(exc: DomainError) -> int:
+    """A refused command: its message (and fields) on stderr, exit code 2."""
+    message = exc.text.render(gettext)
+    fields = getattr(exc, "fields", {})
+    details = "; ".join(f"{k}: {v.render(gettext)}" for k, v in fields.items())
+    print(f"error: {message} {details}".rstrip(), file=sys.stderr)
+    return 2
+
+
+async def with_db(
+    settings: Settings, work: Callable[[], Awaitable[int]], *, migrate_first: bool = True
+) -> int:
+    """Run a command's work against the database: migrated, opened, always closed."""
+    if migrate_first:
+        await migrate(settings.database_url)
+    await init_db(settings.database_url)
+    try:
+        return await work()
+    except DomainError as exc:
+        return print_error(exc)
+    finally:
+        await close_db()

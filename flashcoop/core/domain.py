@@ -1,0 +1,133 @@
+"""What a domain contributes, declared in one place, and the house that puts them together.
+
+Each domain package has a `domain.py` whose `DOMAIN` lists its models, HTML routes, API routes
+and their OpenAPI description, CLI commands, periodic jobs, sections of the shared pages,
+figures about members, signal receivers and error codes. `flashcoop/domains.py` names the
+installed domains; the shell (app, CLI, scheduler, migrations) asks the `House` built from them
+and names no domain itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from flashcoop.core.jobs import Job
+from flashcoop.core.principal import Principal
+from flashcoop.core.signals import Receiver, Signal
+
+# A section of a composed page: (template, context), rendered in the order of the domains.
+Section = tuple[str, dict[str, Any]]
+# (cohort, participant) for the participant home; (cohort, principal) for the dashboard.
+SectionProvider = Callable[..., Awaitable[Section | None]]
+# (cohort, members) -> {participant id as str: {field: value}}, merged into each member's row
+# of the participants API and list (hours attended from workshops, sales from the ledger, ...).
+MemberFigures = Callable[[Any, Sequence[Any]], Awaitable[dict[str, dict[str, Any]]]]
+# Adds subcommands to the `flashcoop` parser; each sets `func(args, settings) -> exit code`.
+Command = Callable[[Any], None]
+# Who is asking, from a Bearer token or the session: (bearer or None, session, settings).
+Identify = Callable[[str | None, dict[str, Any], Any], Awaitable[Principal]]
+# Adds the domain's part of `flashcoop demo` to a shared dict of what earlier domains made.
+DemoStep = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    models: tuple[str, ...] = ()  # modules holding Tortoise models
+    routes: tuple[Any, ...] = ()  # Starlette routes of HTML pages
+    api_routes: tuple[Any, ...] = ()  # Starlette routes under /api/
+    openapi: Mapping[str, Any] = field(default_factory=dict)  # path -> OpenAPI path item
+    commands: tuple[Command, ...] = ()
+    jobs: tuple[Job, ...] = ()
+    home_sections: tuple[SectionProvider, ...] = ()
+    dashboard_sections: tuple[SectionProvider, ...] = ()
+    member_figures: tuple[MemberFigures, ...] = ()
+    receivers: tuple[tuple[Signal, Receiver], ...] = ()
+    errors: type[StrEnum] | None = None  # every error code the domain raises
+    identify: Identify | None = None  # the one domain that tells who is asking
+    demo: DemoStep | None = None
+
+
+class House:
+    """The installed domains, in order (lowest first), and what they contribute together."""
+
+    def __init__(self, domains: Sequence[Domain]) -> None:
+        self.domains = tuple(domains)
+        names = [d.name for d in self.domains]
+        if len(set(names)) != len(names):
+            raise ValueError(f"a domain is installed twice: {names}")
+        paths = [p for d in self.domains for p in d.openapi]
+        if len(set(paths)) != len(paths):
+            raise ValueError("two domains describe the same API path")
+        jobs = [j.name for j in self.jobs]
+        if len(set(jobs)) != len(jobs):
+            raise ValueError(f"two jobs share a name: {jobs}")
+
+    def _all(self, attribute: str) -> list[Any]:
+        return [item for d in self.domains for item in getattr(d, attribute)]
+
+    @property
+    def models(self) -> list[str]:
+        return self._all("models")
+
+    @property
+    def routes(self) -> list[Any]:
+        return self._all("api_routes") + self._all("routes")
+
+    @property
+    def openapi_paths(self) -> dict[str, Any]:
+        return {path: item for d in self.domains for path, item in d.openapi.items()}
+
+    @property
+    def commands(self) -> list[Command]:
+        return self._all("commands")
+
+    @property
+    def jobs(self) -> list[Job]:
+        return self._all("jobs")
+
+    @property
+    def home_sections(self) -> list[SectionProvider]:
+        return self._all("home_sections")
+
+    @property
+    def dashboard_sections(self) -> list[SectionProvider]:
+        return self._all("dashboard_sections")
+
+    @property
+    def member_figures(self) -> list[MemberFigures]:
+        return self._all("member_figures")
+
+    @property
+    def error_codes(self) -> dict[str, type[StrEnum]]:
+        return {d.name: d.errors for d in self.domains if d.errors is not None}
+
+    @property
+    def demo_steps(self) -> list[DemoStep]:
+        return [d.demo for d in self.domains if d.demo is not None]
+
+    @property
+    def identify(self) -> Identify:
+        found = [d.identify for d in self.domains if d.identify is not None]
+        if len(found) != 1:
+            raise ValueError("exactly one installed domain must tell who is asking")
+        return found[0]
+
+    def connect_receivers(self) -> None:
+        """Connect every declared receiver to its signal (connecting twice changes nothing)."""
+        for domain in self.domains:
+            for signal, receiver in domain.receivers:
+                signal.connect(receiver)
+
+
+async def gather(providers: Sequence[SectionProvider], *args: Any) -> list[Section]:
+    """The sections that the providers return for these arguments, skipping the empty ones."""
+    found: list[Section] = []
+    for provider in providers:
+        section = await provider(*args)
+        if section is not None:
+            found.append(section)
+    return found

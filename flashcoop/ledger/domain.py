@@ -1,0 +1,16 @@
+"""What the ledger domain contributes: entries, reversals, totals, exports, integrity."""
+
+from flashcoop.core.domain import Domain
+from flashcoop.ledger import api, cli, openapi, routes, sections
+
+DOMAIN = Domain(
+    name="ledger",
+    models=("flashcoop.ledger.models",),
+    routes=tuple(routes.routes),
+    api_routes=tuple(api.routes),
+    openapi=openapi.PATHS,
+    commands=(cli.add_ledger_command,),
+    home_sections=(sections.home_section,),
+    dashboard_sections=(sections.dashboard_section,),
+    member_figures=(sections.member_figures,),
+)

@@ -1,0 +1,1 @@
+"""Notifications: in-app messages, e-mail, the SMS gateway webhook, the outbox."""

@@ -1,0 +1,1 @@
+"""Workshops: the programme, attendance, QR check-in, reminders, calendars and sheets."""
