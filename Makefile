@@ -25,6 +25,7 @@ test: setup lint test-sqlite test-postgres
 lint: setup
 	$(BIN)/ruff check flashcoop tests bench scripts
 	$(BIN)/mypy flashcoop
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/i18n.py
 
 test-sqlite: setup

@@ -10,6 +10,7 @@ import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from flashcoop.accounts.errors import AccountsError
 from flashcoop.accounts.models import ROLES, ApiToken, Organisation, RateLimitMark, User
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, DomainError, NotFound, RateLimited, ValidationError
@@ -75,7 +76,9 @@ async def create_user(
     if errors:
         raise ValidationError(errors)
     if await User.exists(email=email):
-        raise DomainError("email_taken", N_("An account with this e-mail already exists."))
+        raise DomainError(
+            AccountsError.EMAIL_TAKEN, N_("An account with this e-mail already exists.")
+        )
     org = None
     if organisation:
         kind = "funder" if role == "funder" else "structure"
@@ -186,7 +189,9 @@ async def revoke_token(user: User, token_id: int, *, now: datetime | None = None
 async def set_active(admin: User, user_id: int, *, active: bool) -> User:
     """Deactivate (or reactivate) a staff account: no more sign-in, sessions or tokens."""
     if admin.id == user_id and not active:
-        raise DomainError("cannot_deactivate_self", N_("You cannot deactivate your own account."))
+        raise DomainError(
+            AccountsError.CANNOT_DEACTIVATE_SELF, N_("You cannot deactivate your own account.")
+        )
     target = await User.get_or_none(id=user_id)
     if target is None:
         raise NotFound()

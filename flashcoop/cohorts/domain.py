@@ -1,6 +1,7 @@
 """What the cohorts domain contributes: cohorts, joining, participants, the composed pages."""
 
 from flashcoop.cohorts import api, identity, openapi, pages, routes
+from flashcoop.cohorts.errors import CohortsError
 from flashcoop.core.domain import Domain
 
 DOMAIN = Domain(
@@ -10,5 +11,6 @@ DOMAIN = Domain(
     routes=(*routes.routes, *pages.routes),
     api_routes=(*api.routes, *pages.api_routes),
     openapi=openapi.PATHS,
+    errors=CohortsError,
     identify=identity.identify,
 )

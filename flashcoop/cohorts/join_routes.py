@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 from flashcoop.accounts.services import check_rate, rate_key, record_failure
 from flashcoop.cohorts import services
 from flashcoop.cohorts.cards import participant_from_card
+from flashcoop.cohorts.errors import CohortsError
 from flashcoop.cohorts.models import Cohort
 from flashcoop.cohorts.services import JOIN_WINDOW
 from flashcoop.core.errors import N_, DomainError, NotFound, RateLimited, Text, ValidationError
@@ -19,7 +20,10 @@ from flashcoop.web.pages import client_address
 from flashcoop.web.templating import render
 
 # Where each refusal of the join service is shown: next to a field, or above the form.
-FIELD_OF_CODE = {"unknown_code": "code", "name_taken": "display_name"}
+FIELD_OF_CODE: dict[str, str] = {
+    CohortsError.UNKNOWN_CODE: "code",
+    CohortsError.NAME_TAKEN: "display_name",
+}
 
 
 async def _page(
@@ -94,7 +98,7 @@ async def sign_in_card(request: Request) -> Response:
     )
     if participant is None:
         raise NotFound(
-            "card_invalid",
+            CohortsError.CARD_INVALID,
             N_("This sign-in card is no longer valid. Ask your facilitator for a new one."),
         )
     sign_in_participant(request, participant)

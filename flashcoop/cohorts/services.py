@@ -21,6 +21,7 @@ from flashcoop.accounts.services import (
     record_failure,
     verify_secret,
 )
+from flashcoop.cohorts.errors import CohortsError
 from flashcoop.cohorts.models import (
     FRAMEWORKS,
     PROGRAMMES,
@@ -253,14 +254,16 @@ async def join_cohort(
     cohort = await Cohort.get_or_none(join_code=code)
     if cohort is None:
         await record_failure(key, now=now)
-        raise NotFound("unknown_code", N_("This code does not open any cohort. Check it."))
+        raise NotFound(
+            CohortsError.UNKNOWN_CODE, N_("This code does not open any cohort. Check it.")
+        )
     existing = await Participant.get_or_none(cohort=cohort, name_key=name_key(display_name))
     if existing is not None:
         if await verify_secret(existing.pin_hash, pin):
             return existing, False
         await record_failure(key, now=now)
         raise DomainError(
-            "name_taken",
+            CohortsError.NAME_TAKEN,
             N_(
                 "This name is already taken here. If it is yours, check your PIN; "
                 "otherwise add an initial."
@@ -269,7 +272,7 @@ async def join_cohort(
     ensure_open(cohort, now=now, started=False)
     if not cohort.joining_open:
         raise DomainError(
-            "joining_closed", N_("Joining this cohort is closed. Ask your facilitator.")
+            CohortsError.JOINING_CLOSED, N_("Joining this cohort is closed. Ask your facilitator.")
         )
     try:
         participant = await Participant.create(
@@ -281,7 +284,7 @@ async def join_cohort(
             pin_hash=await hash_secret(pin),
         )
     except IntegrityError as exc:  # the same name joined a moment ago on another phone
-        raise DomainError("name_taken", N_("This name is already taken here.")) from exc
+        raise DomainError(CohortsError.NAME_TAKEN, N_("This name is already taken here.")) from exc
     return participant, True
 
 
@@ -306,7 +309,7 @@ def ensure_open(cohort: Cohort, *, now: datetime | None = None, started: bool = 
     now = now or utcnow()
     if cohort.is_frozen(now):
         raise DomainError(
-            "cohort_closed", N_("This cohort is closed: nothing can change any more.")
+            CohortsError.COHORT_CLOSED, N_("This cohort is closed: nothing can change any more.")
         )
     if started and now < cohort.starts_at:
-        raise DomainError("cohort_not_started", N_("This cohort has not started yet."))
+        raise DomainError(CohortsError.COHORT_NOT_STARTED, N_("This cohort has not started yet."))

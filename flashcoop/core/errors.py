@@ -1,9 +1,15 @@
-"""Domain errors with stable codes; routes map a code to a status and a translated message."""
+"""Domain errors with stable codes; routes map a code to a status and a translated message.
+
+Every code is a member of one enumeration per domain (`CoreError` here, `CohortsError` in
+flashcoop/cohorts/errors.py, ...): `DomainError` takes nothing else, so mypy refuses a stray
+string, and tests/test_docs.py fails when a code is missing from docs/errors.md.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 
@@ -23,12 +29,23 @@ class Text:
         return str(gettext(self.msgid)).format(**self.params)
 
 
+class CoreError(StrEnum):
+    """Codes that any part of the house may answer."""
+
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    INVALID = "invalid"
+    RATE_LIMITED = "rate_limited"
+    MALFORMED = "malformed"
+    UNAUTHENTICATED = "unauthenticated"
+
+
 class DomainError(Exception):
     """A rule of the domain refused the operation. `code` is stable; `message` is a msgid."""
 
     status = 409
 
-    def __init__(self, code: str, message: str | Text, **params: Any) -> None:
+    def __init__(self, code: StrEnum, message: str | Text, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.text = message if isinstance(message, Text) else Text(message, params)
@@ -37,14 +54,18 @@ class DomainError(Exception):
 class NotFound(DomainError):
     status = 404
 
-    def __init__(self, code: str = "not_found", message: str = N_("Not found.")) -> None:
+    def __init__(
+        self, code: StrEnum = CoreError.NOT_FOUND, message: str = N_("Not found.")
+    ) -> None:
         super().__init__(code, message)
 
 
 class Forbidden(DomainError):
     status = 403
 
-    def __init__(self, code: str = "forbidden", message: str = N_("You may not do this.")) -> None:
+    def __init__(
+        self, code: StrEnum = CoreError.FORBIDDEN, message: str = N_("You may not do this.")
+    ) -> None:
         super().__init__(code, message)
 
 
@@ -53,7 +74,7 @@ class ValidationError(DomainError):
 
     status = 422
 
-    def __init__(self, fields: Mapping[str, str | Text], code: str = "invalid") -> None:
+    def __init__(self, fields: Mapping[str, str | Text], code: StrEnum = CoreError.INVALID) -> None:
         super().__init__(code, N_("Some fields are not valid."))
         self.fields = {
             name: msg if isinstance(msg, Text) else Text(msg) for name, msg in fields.items()
@@ -64,4 +85,6 @@ class RateLimited(DomainError):
     status = 429
 
     def __init__(self) -> None:
-        super().__init__("rate_limited", N_("Too many attempts. Wait a few minutes and retry."))
+        super().__init__(
+            CoreError.RATE_LIMITED, N_("Too many attempts. Wait a few minutes and retry.")
+        )

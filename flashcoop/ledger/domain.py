@@ -2,6 +2,7 @@
 
 from flashcoop.core.domain import Domain
 from flashcoop.ledger import api, cli, openapi, routes, sections
+from flashcoop.ledger.errors import LedgerError
 
 DOMAIN = Domain(
     name="ledger",
@@ -9,6 +10,7 @@ DOMAIN = Domain(
     routes=tuple(routes.routes),
     api_routes=tuple(api.routes),
     openapi=openapi.PATHS,
+    errors=LedgerError,
     commands=(cli.add_ledger_command,),
     home_sections=(sections.home_section,),
     dashboard_sections=(sections.dashboard_section,),

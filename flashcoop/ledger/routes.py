@@ -17,6 +17,7 @@ from flashcoop.core.errors import N_, DomainError, Text, ValidationError
 from flashcoop.core.fields import format_amount
 from flashcoop.ledger import reports, services
 from flashcoop.ledger.chain import verify_chain
+from flashcoop.ledger.errors import LedgerError
 from flashcoop.ledger.models import PAYMENT_METHODS, REVERSAL, LedgerEntry
 from flashcoop.web.auth import require, settings_of
 from flashcoop.web.templating import render
@@ -58,7 +59,7 @@ async def _record_from_form(
     except ValidationError as exc:
         return None, {"errors": exc.fields, "values": values, "entry_id": values["id"]}
     except DomainError as exc:
-        if exc.code != "duplicate_id_conflict":
+        if exc.code != LedgerError.DUPLICATE_ID_CONFLICT:
             raise
         # The form was sent before with other values (back button): offer a fresh one.
         errors = {"form": Text(N_("This form was already sent. Check and record again."))}

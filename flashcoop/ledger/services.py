@@ -20,6 +20,7 @@ from flashcoop.core.errors import N_, DomainError, Forbidden, NotFound
 from flashcoop.core.fields import TEXT_MAX, TITLE_MAX, Fields, parse_amount
 from flashcoop.core.principal import Principal
 from flashcoop.ledger.chain import GENESIS, entry_hash
+from flashcoop.ledger.errors import LedgerError
 from flashcoop.ledger.models import KINDS, PAYMENT_METHODS, REVERSAL, LedgerEntry, LedgerHead
 
 MAX_QUANTITY = 100_000
@@ -140,7 +141,8 @@ async def record_entry(
     draft = parse_entry(data, cohort=cohort, ceiling_cents=ceiling_cents, now=now)
     if draft.kind == "expense" and not can_record_expenses(principal):
         raise Forbidden(
-            "expenses_forbidden", N_("Only facilitators and the treasurer record expenses.")
+            LedgerError.EXPENSES_FORBIDDEN,
+            N_("Only facilitators and the treasurer record expenses."),
         )
     return await _append(cohort, draft, principal=principal, now=now)
 
@@ -171,7 +173,7 @@ async def reverse_entry(
     )
     if not (own or can_record_expenses(principal)):
         raise Forbidden(
-            "reversal_forbidden",
+            LedgerError.REVERSAL_FORBIDDEN,
             N_("Only facilitators, the treasurer or the author may correct an entry."),
         )
     form = Fields(data)
@@ -180,7 +182,9 @@ async def reverse_entry(
     form.check()
     assert entry_id is not None
     if original.kind == REVERSAL:
-        raise DomainError("reversal_of_reversal", N_("A correction cannot itself be reversed."))
+        raise DomainError(
+            LedgerError.REVERSAL_OF_REVERSAL, N_("A correction cannot itself be reversed.")
+        )
     draft = Draft(
         id=entry_id,
         kind=REVERSAL,
@@ -227,7 +231,7 @@ async def _replay(draft: Draft, cohort: Cohort, principal: Principal) -> Recorde
         return None
     if not _same(existing, draft, cohort, principal):
         raise DomainError(
-            "duplicate_id_conflict",
+            LedgerError.DUPLICATE_ID_CONFLICT,
             N_("This entry id was already used for a different entry."),
         )
     return Recorded(existing, created=False)
@@ -271,7 +275,9 @@ async def _append_once(
         if draft.reverses_id is not None:
             taken = await LedgerEntry.filter(reverses_id=draft.reverses_id).using_db(conn).exists()
             if taken:
-                raise DomainError("already_reversed", N_("This entry was already corrected."))
+                raise DomainError(
+                    LedgerError.ALREADY_REVERSED, N_("This entry was already corrected.")
+                )
         head = await LedgerHead.filter(cohort_id=cohort.id).using_db(conn).first()
         prev_seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS)
         author_id = principal.participant.id if principal.participant else None

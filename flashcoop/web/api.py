@@ -9,14 +9,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from flashcoop.core import i18n
-from flashcoop.core.errors import DomainError, ValidationError
+from flashcoop.core.errors import CoreError, DomainError, ValidationError
 
 
 class MalformedBody(DomainError):
     status = 400
 
     def __init__(self) -> None:
-        super().__init__("malformed", "The request body is not a JSON object.")
+        super().__init__(CoreError.MALFORMED, "The request body is not a JSON object.")
 
 
 async def json_body(request: Request) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import time
 
 from starlette.requests import Request
 
-from flashcoop.core.errors import N_, DomainError, Forbidden
+from flashcoop.core.errors import N_, CoreError, DomainError, Forbidden
 from flashcoop.core.principal import Member, Principal, StaffUser
 from flashcoop.core.settings import Settings
 
@@ -15,7 +15,7 @@ class Unauthenticated(DomainError):
     status = 401
 
     def __init__(self) -> None:
-        super().__init__("unauthenticated", N_("Sign in first."))
+        super().__init__(CoreError.UNAUTHENTICATED, N_("Sign in first."))
 
 
 def settings_of(request: Request) -> Settings:

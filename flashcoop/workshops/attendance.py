@@ -23,6 +23,7 @@ from flashcoop.cohorts.services import ensure_open
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, DomainError, ValidationError
 from flashcoop.core.settings import Settings
+from flashcoop.workshops.errors import WorkshopsError
 from flashcoop.workshops.models import (
     ATTENDANCE_STATUSES,
     ATTENDED,
@@ -75,7 +76,7 @@ def checkin_url(settings: Settings, workshop: Workshop, code: str) -> str:
 def _ensure_open(workshop: Workshop, cohort: Cohort, now: datetime) -> None:
     ensure_open(cohort, now=now, started=False)
     if workshop.status == CANCELLED:
-        raise DomainError("workshop_cancelled", N_("This workshop is cancelled."))
+        raise DomainError(WorkshopsError.WORKSHOP_CANCELLED, N_("This workshop is cancelled."))
 
 
 async def _log(row: Attendance, old: str, by: User | None, now: datetime) -> None:
@@ -93,7 +94,7 @@ async def _log(row: Attendance, old: str, by: User | None, now: datetime) -> Non
 def _invalid_code() -> ValidationError:
     return ValidationError(
         {"code": N_("This code has expired or is wrong. Scan the screen again.")},
-        code="invalid_checkin_code",
+        code=WorkshopsError.INVALID_CHECKIN_CODE,
     )
 
 
@@ -109,7 +110,7 @@ async def check_in(
     """Check a member in with a scanned code: present, or late after the grace minutes."""
     now = now or utcnow()
     if participant.cohort_id != cohort.id:
-        raise DomainError("not_a_member", N_("You are not a member of this cohort."))
+        raise DomainError(WorkshopsError.NOT_A_MEMBER, N_("You are not a member of this cohort."))
     _ensure_open(workshop, cohort, now)
     if not isinstance(code, str) or not code_is_valid(settings, workshop, code.strip(), now):
         raise _invalid_code()
@@ -173,7 +174,9 @@ async def check_in_with_ticket(
 def ensure_checkin_open(workshop: Workshop, now: datetime) -> None:
     """Check-in opens a little before the start and closes at the end."""
     if not (workshop.starts_at - EARLY_CHECKIN <= now < workshop.ends_at):
-        raise DomainError("checkin_closed", N_("Check-in is open only during the workshop."))
+        raise DomainError(
+            WorkshopsError.CHECKIN_CLOSED, N_("Check-in is open only during the workshop.")
+        )
 
 
 async def _record_check_in(

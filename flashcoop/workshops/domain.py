@@ -4,6 +4,7 @@ from flashcoop.cohorts.signals import cohort_created
 from flashcoop.core.domain import Domain
 from flashcoop.core.jobs import Job
 from flashcoop.workshops import api, cli, openapi, routes, sections
+from flashcoop.workshops.errors import WorkshopsError
 from flashcoop.workshops.programme import on_cohort_created
 from flashcoop.workshops.reminders import send_due_reminders
 
@@ -13,6 +14,7 @@ DOMAIN = Domain(
     routes=tuple(routes.routes),
     api_routes=tuple(api.routes),
     openapi=openapi.PATHS,
+    errors=WorkshopsError,
     commands=(cli.add_send_reminders,),
     jobs=(Job("reminders", send_due_reminders, 60, "remind participants of coming workshops"),),
     home_sections=(sections.home_section,),
