@@ -12,7 +12,6 @@ from flashcoop.accounts.models import Organisation
 
 SURPLUS_RULES = ("equal", "hours", "sales")
 PROGRAMMES = ("flashcoop-7-days", "none")
-FRAMEWORKS = ("entrecomp",)
 # Stored states. "scheduled" is not stored: it is an open cohort whose start is still ahead.
 OPEN, CLOSING, CLOSED = "active", "closing", "closed"
 

@@ -21,9 +21,9 @@ from flashcoop.accounts.services import (
     record_failure,
     verify_secret,
 )
+from flashcoop.cohorts import skills
 from flashcoop.cohorts.errors import CohortsError
 from flashcoop.cohorts.models import (
-    FRAMEWORKS,
     PROGRAMMES,
     SURPLUS_RULES,
     Cohort,
@@ -113,7 +113,7 @@ async def create_cohort(
     if currency not in list_currencies():
         form.error("currency", N_("Unknown currency code."))
     surplus_rule = form.choice("surplus_rule", SURPLUS_RULES, default="equal")
-    framework = form.choice("framework", FRAMEWORKS, default="entrecomp")
+    framework = form.choice("framework", tuple(skills.frameworks()), default=skills.DEFAULT)
     programme = form.choice("programme", PROGRAMMES, default="none")
     threshold = form.integer("attendance_threshold", low=0, high=100, default=0)
     products = _products(form)

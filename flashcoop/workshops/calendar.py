@@ -13,14 +13,15 @@ from uuid import UUID
 
 from icalendar import Calendar, Event
 
-from flashcoop.cohorts.entrecomp import BY_CODE
 from flashcoop.cohorts.models import Cohort, Participant
+from flashcoop.cohorts.skills import framework
 from flashcoop.core.settings import Settings
 from flashcoop.workshops.models import CANCELLED, Workshop
 
 
 def build_calendar(cohort: Cohort, workshops: list[Workshop], *, base_url: str) -> bytes:
     tz = cohort.tz
+    skills = framework(cohort.framework)
     calendar = Calendar()
     calendar.add("prodid", "-//flashcoop//workshops//EN")
     calendar.add("version", "2.0")
@@ -39,7 +40,9 @@ def build_calendar(cohort: Cohort, workshops: list[Workshop], *, base_url: str) 
         event.add("dtend", workshop.ends_at.astimezone(tz))
         event.add("summary", workshop.title)
         lines = [workshop.description] if workshop.description else []
-        lines += [f"EntreComp {c} {BY_CODE[c].label}" for c in workshop.competences if c in BY_CODE]
+        for code in workshop.competences:
+            if (competence := skills.competence(code)) is not None:
+                lines.append(f"{skills.name} {code} {competence.label}")
         if lines:
             event.add("description", "\n".join(lines))
         if workshop.location:

@@ -10,8 +10,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from flashcoop.cohorts import services
-from flashcoop.cohorts.entrecomp import COMPETENCES
 from flashcoop.cohorts.models import Cohort
+from flashcoop.cohorts.skills import framework
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import ValidationError
 from flashcoop.web.auth import require, settings_of
@@ -41,7 +41,7 @@ def _page(
     context = {
         "cohort": cohort,
         "workshops": items,
-        "competences": COMPETENCES,
+        "competences": framework(cohort.framework).competences,
         "values": values or {"competences": []},
         "errors": errors or {},
         "now": utcnow(),
@@ -71,7 +71,7 @@ async def workshop_edit(request: Request) -> Response:
     context: dict[str, Any] = {
         "cohort": cohort,
         "workshop": workshop,
-        "competences": COMPETENCES,
+        "competences": framework(cohort.framework).competences,
         "errors": {},
     }
     if request.method == "GET":

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
-from flashcoop.cohorts.entrecomp import BY_CODE
 from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.cohorts.services import ensure_open, get_cohort
+from flashcoop.cohorts.skills import Framework, framework
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, NotFound
 from flashcoop.core.fields import TEXT_MAX, TITLE_MAX, Fields
@@ -51,7 +51,7 @@ async def get_workshop(
     return workshop, cohort
 
 
-def _competences(form: Fields) -> list[str] | None:
+def _competences(form: Fields, skills: Framework) -> list[str] | None:
     raw = form.raw("competences")
     if raw is None or raw == "":
         return None
@@ -60,11 +60,11 @@ def _competences(form: Fields) -> list[str] | None:
     if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
         form.error("competences", N_("Choose competences from the list."))
         return None
-    unknown = [c for c in raw if c not in BY_CODE]
+    unknown = [c for c in raw if c not in skills.codes]
     if unknown:
         form.error("competences", N_("Unknown competence: {codes}."), codes=", ".join(unknown))
         return None
-    return sorted(set(raw), key=lambda c: tuple(int(x) for x in c.split(".")))
+    return sorted(set(raw), key=skills.sort_key)
 
 
 def _check_period(form: Fields, cohort: Cohort, starts_at: datetime, ends_at: datetime) -> None:
@@ -101,7 +101,7 @@ async def create_workshops(
     title = form.text("title", max_len=TITLE_MAX)
     description = form.text("description", required=False, max_len=TEXT_MAX)
     location = form.text("location", required=False, max_len=TITLE_MAX)
-    competences = _competences(form) or []
+    competences = _competences(form, framework(cohort.framework)) or []
     starts_at = form.moment("starts_at", tz)
     ends_at = form.moment("ends_at", tz)
     until = form.day("repeat_weekly_until")
@@ -165,7 +165,7 @@ async def update_workshop(
         if name in data:
             changes[name] = form.text(name, required=required, max_len=max_len)
     if "competences" in data:
-        changes["competences"] = _competences(form) or []
+        changes["competences"] = _competences(form, framework(cohort.framework)) or []
     starts_at = form.moment("starts_at", tz) if "starts_at" in data else workshop.starts_at
     ends_at = form.moment("ends_at", tz) if "ends_at" in data else workshop.ends_at
     if "starts_at" in data and "ends_at" not in data and starts_at is not None:
