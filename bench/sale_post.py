@@ -47,7 +47,8 @@ async def _prepare(database_url: str) -> tuple[str, str]:
     from tortoise import Tortoise
 
     from flashcoop.accounts.services import create_token, create_user
-    from flashcoop.cohorts.services import create_cohort, join_cohort
+    from flashcoop.cohorts.joining import JoinRequest, join_cohort
+    from flashcoop.cohorts.launch import CohortDraft, create_cohort
     from flashcoop.core import db
     from flashcoop.core.principal import Principal
     from flashcoop.domains import house
@@ -63,18 +64,17 @@ async def _prepare(database_url: str) -> tuple[str, str]:
             organisation="Bench",
         )
         now = datetime.now(UTC)
-        cohort = await create_cohort(
-            {
-                "name": "Bench",
-                "activity": "Bench",
-                "starts_at": (now - timedelta(hours=1)).isoformat(),
-                "ends_at": (now + timedelta(days=2)).isoformat(),
-            },
-            principal=Principal(user=user),
-            default_timezone="Europe/Paris",
+        assert user.organisation_id is not None
+        draft = CohortDraft(
+            name="Bench",
+            activity="Bench",
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(days=2),
+            structure_id=user.organisation_id,
         )
+        cohort = await create_cohort(draft, principal=Principal(user=user))
         member, _ = await join_cohort(
-            {"code": cohort.join_code, "display_name": "Bench", "pin": "1234"},
+            JoinRequest(cohort.join_code, "Bench", "1234"),
             client="bench",
             max_failures=10,
         )
@@ -180,8 +180,8 @@ def main() -> None:
 
 async def _count(database_url: str) -> int:
     from flashcoop.core import db
-    from flashcoop.ledger.chain import verify_chain
     from flashcoop.domains import house
+    from flashcoop.ledger.chain import verify_chain
     from flashcoop.ledger.models import LedgerEntry
 
     house()

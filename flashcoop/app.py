@@ -1,4 +1,5 @@
-"""create_app(settings) -> Starlette: middleware, routes, lifespan (database + scheduler)."""
+"""create_app(settings) -> Starlette: middleware, the routes of the installed domains, and a
+lifespan that opens the database and starts the scheduler with the domains' jobs."""
 
 from __future__ import annotations
 

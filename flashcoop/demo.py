@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from flashcoop.accounts.models import User
 from flashcoop.accounts.services import create_user
+from flashcoop.cohorts.joining import JoinRequest, join_cohort
+from flashcoop.cohorts.launch import CohortDraft, ProductDraft, create_cohort
 from flashcoop.cohorts.models import Cohort, Participant
-from flashcoop.cohorts.services import create_cohort, join_cohort
 from flashcoop.core.clock import utcnow
 from flashcoop.core.principal import Principal
 from flashcoop.core.settings import Settings
@@ -61,32 +62,30 @@ async def load_demo(settings: Settings) -> str:
 async def _live_cohort(settings: Settings, facilitator: User, funder_id: int | None) -> Cohort:
     now = utcnow()
     start = (now - timedelta(days=2)).replace(hour=7, minute=0, second=0, microsecond=0)
-    cohort = await create_cohort(
-        {
-            "name": "Épicerie éphémère du quartier",
-            "activity": "Épicerie solidaire et jus de fruits frais",
-            "location": "Marché Saint-Martin, Paris 10e",
-            "starts_at": start.isoformat(),
-            "ends_at": (start + timedelta(days=12, hours=11)).isoformat(),
-            "timezone": "Europe/Paris",
-            "surplus_rule": "equal",
-            "programme": "flashcoop-7-days",
-            "products": [
-                {"label": "Jus d'orange pressé", "price": "2.50"},
-                {"label": "Panier de légumes", "price": "8.00"},
-                {"label": "Confiture maison", "price": "4.50"},
-                {"label": "Cookie", "price": "1.20"},
-            ],
-            "funders": [funder_id] if funder_id else [],
-        },
-        principal=Principal(user=facilitator),
-        default_timezone=settings.timezone,
-        now=now,
+    assert facilitator.organisation_id is not None
+    draft = CohortDraft(
+        name="Épicerie éphémère du quartier",
+        activity="Épicerie solidaire et jus de fruits frais",
+        location="Marché Saint-Martin, Paris 10e",
+        starts_at=start,
+        ends_at=start + timedelta(days=12, hours=11),
+        structure_id=facilitator.organisation_id,
+        timezone="Europe/Paris",
+        surplus_rule="equal",
+        programme="flashcoop-7-days",
+        products=(
+            ProductDraft("Jus d'orange pressé", 250),
+            ProductDraft("Panier de légumes", 800),
+            ProductDraft("Confiture maison", 450),
+            ProductDraft("Cookie", 120),
+        ),
+        funder_ids=(funder_id,) if funder_id else (),
     )
+    cohort = await create_cohort(draft, principal=Principal(user=facilitator))
     members = []
     for name, pin in MEMBERS:
         member, _ = await join_cohort(
-            {"code": cohort.join_code, "display_name": name, "pin": pin},
+            JoinRequest(cohort.join_code, name, pin),
             client="demo",
             max_failures=1000,
             now=now,

@@ -10,8 +10,9 @@ import httpx
 
 from flashcoop.accounts.models import Organisation, User
 from flashcoop.accounts.services import create_token, create_user, get_or_create_organisation
+from flashcoop.cohorts.joining import join_cohort, read_join
+from flashcoop.cohorts.launch import create_cohort, read_cohort
 from flashcoop.cohorts.models import Cohort, Participant
-from flashcoop.cohorts.services import create_cohort, join_cohort
 from flashcoop.core.clock import utcnow
 from flashcoop.core.principal import Principal
 
@@ -56,16 +57,16 @@ async def make_cohort(
         "ends_at": ends_at.isoformat(),
         **fields,
     }
-    return await create_cohort(
-        data, principal=Principal(user=facilitator), default_timezone="Europe/Paris", now=now
-    )
+    principal = Principal(user=facilitator)
+    draft = await read_cohort(data, principal=principal, default_timezone="Europe/Paris", now=now)
+    return await create_cohort(draft, principal=principal)
 
 
 async def make_participant(
     cohort: Cohort, display_name: str = "Aïcha", pin: str = "1234", **fields: Any
 ) -> Participant:
     participant, _ = await join_cohort(
-        {"code": cohort.join_code, "display_name": display_name, "pin": pin, **fields},
+        read_join({"code": cohort.join_code, "display_name": display_name, "pin": pin, **fields}),
         client="factory",
         max_failures=10_000,
     )

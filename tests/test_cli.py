@@ -85,3 +85,27 @@ def test_token_for_unknown_user_fails_without_stdout(run_cli):
     refused = run_cli("token", "create", "--email", "nobody@example.org")
     assert refused.returncode != 0
     assert refused.stdout == ""
+
+
+def test_run_jobs_runs_every_job_once_or_only_the_named_ones(run_cli):
+    everything = run_cli("run-jobs")
+    assert everything.returncode == 0, everything.stderr
+    assert everything.stdout.splitlines() == ["outbox: 0", "reminders: 0"]
+    one = run_cli("run-jobs", "--only", "reminders")
+    assert one.returncode == 0, one.stderr
+    assert one.stdout.splitlines() == ["reminders: 0"]
+
+
+def test_run_jobs_refuses_an_unknown_job_and_names_the_known_ones(run_cli):
+    result = run_cli("run-jobs", "--only", "nope")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "nope" in result.stderr and "reminders" in result.stderr and "outbox" in result.stderr
+
+
+def test_help_lists_only_commands_that_exist(run_cli):
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("serve", "migrate", "demo", "run-jobs", "user", "token", "ledger"):
+        assert command in result.stdout
+    assert "close-due" not in result.stdout  # the closure capability is not installed yet

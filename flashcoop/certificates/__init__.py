@@ -1,1 +1,1 @@
-"""Skills frameworks, assessments and certificates."""
+"""Skill certificates (coming): assessments, certificates, verification, badges."""

@@ -1,1 +1,1 @@
-"""Cohorts, participants and joining, workshops and attendance."""
+"""Cohorts, participants and joining, skills frameworks, and the pages composed of sections."""

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from flashcoop.accounts.models import Organisation
 from flashcoop.accounts.services import create_token, staff_user
-from flashcoop.cohorts import members, services
+from flashcoop.cohorts import joining, launch, members, services
 from flashcoop.cohorts.cards import card_token
 from flashcoop.cohorts.models import Cohort, Participant, Product
 from flashcoop.core.clock import utcnow
@@ -72,9 +72,10 @@ async def cohort_list(request: Request) -> Response:
 async def cohort_create(request: Request) -> Response:
     principal = await require(request, "facilitator", "admin")
     data = await json_body(request)
-    cohort = await services.create_cohort(
+    draft = await launch.read_cohort(
         data, principal=principal, default_timezone=settings_of(request).timezone
     )
+    cohort = await launch.create_cohort(draft, principal=principal)
     products = await Product.filter(cohort=cohort)
     return JSONResponse(cohort_json(cohort, request, products), status_code=201)
 
@@ -93,8 +94,10 @@ async def cohort_detail(request: Request) -> Response:
 async def join(request: Request) -> Response:
     data = await json_body(request)
     settings = settings_of(request)
-    participant, created = await services.join_cohort(
-        data, client=client_address(request), max_failures=settings.join_max_failures
+    participant, created = await joining.join_cohort(
+        joining.read_join(data),
+        client=client_address(request),
+        max_failures=settings.join_max_failures,
     )
     token = await create_token(participant=participant, name="join")
     return JSONResponse(
@@ -144,13 +147,13 @@ async def cohort_update(request: Request) -> Response:
     value = data.get("joining_open")
     if not isinstance(value, bool) or set(data) != {"joining_open"}:
         raise ValidationError({"joining_open": N_("Send only joining_open: true or false.")})
-    await services.set_joining(cohort, open_=value)
+    await joining.set_joining(cohort, open_=value)
     return JSONResponse(cohort_json(cohort, request))
 
 
 async def join_code_regenerate(request: Request) -> Response:
     cohort = await _staff_cohort(request)
-    await services.regenerate_join_code(cohort)
+    await joining.regenerate_join_code(cohort)
     return JSONResponse(cohort_json(cohort, request))
 
 
@@ -158,7 +161,7 @@ async def participant_pin(request: Request) -> Response:
     cohort = await _staff_cohort(request)
     participant = await members.participant_of(cohort, request.path_params["participant_id"])
     data = await json_body(request)
-    await services.reset_pin(participant, str(data.get("pin", "")))
+    await joining.reset_pin(participant, str(data.get("pin", "")))
     return JSONResponse(participant_json(participant))
 
 

@@ -1,4 +1,4 @@
-"""The launch form's fields ↔ the dict `services.create_cohort` expects (no HTTP here)."""
+"""The launch form's fields ↔ the body `launch.read_cohort` reads (no HTTP here)."""
 
 from __future__ import annotations
 

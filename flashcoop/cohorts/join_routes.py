@@ -9,11 +9,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from flashcoop.accounts.services import check_rate, rate_key, record_failure
-from flashcoop.cohorts import services
+from flashcoop.cohorts import joining
 from flashcoop.cohorts.cards import participant_from_card
 from flashcoop.cohorts.errors import CohortsError
+from flashcoop.cohorts.joining import JOIN_WINDOW
 from flashcoop.cohorts.models import Cohort
-from flashcoop.cohorts.services import JOIN_WINDOW
 from flashcoop.core.errors import N_, DomainError, NotFound, RateLimited, Text, ValidationError
 from flashcoop.web.auth import settings_of, sign_in_participant, sign_out
 from flashcoop.web.pages import client_address
@@ -42,7 +42,7 @@ async def _page(
 
 
 async def join_by_link(request: Request) -> Response:
-    code = services.normalise_code(request.path_params["code"])
+    code = joining.normalise_code(request.path_params["code"])
     cohort = await Cohort.get_or_none(join_code=code) if code else None
     values = {"code": code, "display_name": "", "pin": ""}
     if cohort is None:
@@ -78,8 +78,10 @@ async def _join(request: Request, *, cohort_hint: Cohort | None, path_code: str 
     data["pin"] = str(form.get("pin", ""))
     settings = settings_of(request)
     try:
-        participant, _created = await services.join_cohort(
-            data, client=client_address(request), max_failures=settings.join_max_failures
+        participant, _created = await joining.join_cohort(
+            joining.read_join(data),
+            client=client_address(request),
+            max_failures=settings.join_max_failures,
         )
     except ValidationError as exc:
         return await _page(request, cohort_hint, values, dict(exc.fields), status=422)

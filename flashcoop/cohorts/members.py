@@ -10,9 +10,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
 from flashcoop.cohorts.models import Participant
 from flashcoop.core.errors import NotFound
 from flashcoop.core.principal import Principal
+from flashcoop.core.templating import ENV
 
 # Orders a members list may take: by arrival, or alphabetically for sheets and roll calls.
 ORDERS = {"joined": ("joined_at", "id"), "name": ("display_name", "id")}
@@ -46,11 +50,29 @@ async def participant_of(cohort: Any, participant_id: UUID | str) -> Participant
     return found
 
 
-def person_name(participant: Participant, viewer: Principal | None = None) -> str:
-    """How this person is named to `viewer` (None: printed on the cohort's own documents)."""
-    return participant.display_name
+def person_name(
+    participant: Participant, viewer: Principal | None = None, *, legal: bool = False
+) -> str:
+    """How this person is named to `viewer` (None: on the cohort's own documents); `legal`
+    adds first and last names when they differ from the chosen name (signature sheets)."""
+    name = participant.display_name
+    if legal:
+        full = " ".join(p for p in (participant.first_name, participant.last_name) if p)
+        if full and full.casefold() != name.casefold():
+            return f"{name} ({full})"
+    return name
 
 
 async def names_by_id(cohort_id: Any, viewer: Principal | None = None) -> dict[str, str]:
     """Participant id (as str) → the name `viewer` sees, for every member of the cohort."""
     return {str(p.id): person_name(p, viewer) for p in await members(cohort_id)}
+
+
+@pass_context
+def _person_filter(context: Context, participant: Participant, legal: bool = False) -> str:
+    # Templates name people as `{{ participant|person }}`: the same rule, with the page's viewer.
+    viewer = context.get("principal")
+    return person_name(participant, viewer if isinstance(viewer, Principal) else None, legal=legal)
+
+
+ENV.filters["person"] = _person_filter

@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 from tortoise.functions import Count
 
 from flashcoop.accounts.models import Organisation
-from flashcoop.cohorts import forms, join_routes, members, services
+from flashcoop.cohorts import forms, join_routes, joining, launch, members, services
 from flashcoop.cohorts.cards import card_token
 from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.core.clock import utcnow
@@ -75,9 +75,10 @@ async def cohort_new(request: Request) -> Response:
     form = await request.form()
     data, values, sent_rows = forms.read_launch_form(form)
     try:
-        cohort = await services.create_cohort(
+        draft = await launch.read_cohort(
             data, principal=principal, default_timezone=settings_of(request).timezone
         )
+        cohort = await launch.create_cohort(draft, principal=principal)
     except ValidationError as exc:
         errors = forms.errors_for_rows(exc.fields, sent_rows)
         return render(
@@ -118,7 +119,7 @@ async def poster(request: Request) -> Response:
 
 async def regenerate_code(request: Request) -> Response:
     _, cohort = await staff_cohort(request)
-    await services.regenerate_join_code(cohort)
+    await joining.regenerate_join_code(cohort)
     return RedirectResponse(f"/cohorts/{cohort.id}?done=code#join", status_code=303)
 
 
@@ -126,7 +127,7 @@ async def set_joining(request: Request) -> Response:
     _, cohort = await staff_cohort(request)
     form = await request.form()
     open_ = str(form.get("open", "")) == "1"
-    await services.set_joining(cohort, open_=open_)
+    await joining.set_joining(cohort, open_=open_)
     done = "opened" if open_ else "closed"
     return RedirectResponse(f"/cohorts/{cohort.id}?done={done}#join", status_code=303)
 
@@ -139,7 +140,7 @@ async def participant_pin(request: Request) -> Response:
         return render(request, "cohorts/participant_pin.html", context)
     form = await request.form()
     try:
-        await services.reset_pin(participant, str(form.get("pin", "")))
+        await joining.reset_pin(participant, str(form.get("pin", "")))
     except ValidationError as exc:
         context["errors"] = exc.fields
         return render(request, "cohorts/participant_pin.html", context, status=422)

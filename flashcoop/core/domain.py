@@ -29,8 +29,6 @@ MemberFigures = Callable[[Any, Sequence[Any]], Awaitable[dict[str, dict[str, Any
 Command = Callable[[Any], None]
 # Who is asking, from a Bearer token or the session: (bearer or None, session, settings).
 Identify = Callable[[str | None, dict[str, Any], Any], Awaitable[Principal]]
-# Adds the domain's part of `flashcoop demo` to a shared dict of what earlier domains made.
-DemoStep = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,6 @@ class Domain:
     receivers: tuple[tuple[Signal, Receiver], ...] = ()
     errors: type[StrEnum] | None = None  # every error code the domain raises
     identify: Identify | None = None  # the one domain that tells who is asking
-    demo: DemoStep | None = None
 
 
 class House:
@@ -104,10 +101,6 @@ class House:
     @property
     def error_codes(self) -> dict[str, type[StrEnum]]:
         return {d.name: d.errors for d in self.domains if d.errors is not None}
-
-    @property
-    def demo_steps(self) -> list[DemoStep]:
-        return [d.demo for d in self.domains if d.demo is not None]
 
     @property
     def identify(self) -> Identify:
