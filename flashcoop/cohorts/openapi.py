@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flashcoop.cohorts.skills import frameworks
 from flashcoop.web.openapi import BOOL, INT, MONEY, TEXT, TIME, UUID, C, items_of, obj, op
 
 COHORT = obj(
@@ -38,28 +39,13 @@ COHORT_IN = obj(
     timezone=TEXT,
     currency=TEXT,
     surplus_rule={"enum": ["equal", "hours", "sales"]},
-    framework={"enum": ["entrecomp"]},
+    framework={"enum": sorted(frameworks())},
     attendance_threshold=INT,
     products={"type": "array", "items": obj(["label", "price"], label=TEXT, price=MONEY)},
     programme={"enum": ["flashcoop-7-days", "none"]},
     funders={"type": "array", "items": INT},
 )
 PARTICIPANT = obj(["id", "cohort_id", "display_name"], id=UUID, cohort_id=UUID, display_name=TEXT)
-ENTRY = obj(
-    ["id", "seq", "kind", "amount", "label", "hash"],
-    id=UUID,
-    seq=INT,
-    kind={"enum": ["sale", "expense", "reversal"]},
-    amount=MONEY,
-    quantity=INT,
-    label=TEXT,
-    payment_method={"enum": ["cash", "card", "transfer", "other"]},
-    participant_id={"type": ["string", "null"]},
-    occurred_at=TIME,
-    recorded_at=TIME,
-    reverses={"type": ["string", "null"]},
-    hash=TEXT,
-)
 
 PATHS: dict[str, Any] = {
     "/api/v1/cohorts": {
