@@ -110,7 +110,8 @@ async def _past_attendance(
             await record_attendance(
                 workshop,
                 cohort,
-                {"participant_id": str(member.id), "status": status},
+                participant_id=member.id,
+                status=status,
                 by=facilitator,
                 now=workshop.ends_at,
             )

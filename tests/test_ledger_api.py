@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from flashcoop.cohorts.models import Product
 from flashcoop.core.clock import utcnow
 from flashcoop.ledger.models import LedgerEntry, LedgerHead
 from tests.factories import bearer, make_cohort, make_funder_org, make_participant, make_user
@@ -258,6 +259,60 @@ async def test_replay_after_closure_still_returns_the_stored_entry(client):
     fresh = await client.post(entries_url(cohort), json=sale(), headers=headers)
     assert fresh.status_code == 409
     assert now
+
+
+PRODUCTS = [{"label": "Jus d'orange", "price": "2.50"}, {"label": "Cookie", "price": "1.20"}]
+
+
+async def _product_seller(label: str = "Jus d'orange"):
+    cohort = await make_cohort(products=PRODUCTS)
+    product = await Product.get(cohort_id=cohort.id, label=label)
+    return cohort, product, await bearer(await make_participant(cohort))
+
+
+async def test_product_sale_without_amount_is_price_times_quantity(client):
+    cohort, product, headers = await _product_seller()
+    body = {"id": str(uuid.uuid4()), "kind": "sale", "product_id": product.id, "quantity": 3}
+    response = await client.post(entries_url(cohort), json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    data = response.json()
+    assert (data["label"], data["quantity"], data["amount"]) == ("Jus d'orange", 3, "7.50")
+    assert (await LedgerEntry.get(id=body["id"])).amount_cents == 750
+    again = await client.post(entries_url(cohort), json=body, headers=headers)
+    assert again.status_code == 200
+    assert again.json() == data
+    assert await LedgerEntry.all().count() == 1
+
+
+async def test_product_sale_with_an_explicit_amount_keeps_it_and_the_product_label(client):
+    cohort, product, headers = await _product_seller("Cookie")
+    body = sale(product_id=str(product.id), quantity=2, amount="2,00", label="Autre chose")
+    response = await client.post(entries_url(cohort), json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    data = response.json()
+    assert (data["label"], data["quantity"], data["amount"]) == ("Cookie", 2, "2.00")
+
+
+@pytest.mark.parametrize("product_id", [999_999, "999999", "jus", 0, -1, 2**40, True, 1.5])
+async def test_unknown_product_is_422_on_product_id(client, product_id):
+    cohort, _, headers = await _product_seller()
+    body = sale(product_id=product_id, payment_method="bitcoin")
+    response = await client.post(entries_url(cohort), json=body, headers=headers)
+    assert response.status_code == 422, response.text
+    # Reported with the other invalid fields, all at once.
+    assert set(response.json()["error"]["fields"]) == {"product_id", "payment_method"}
+    assert await LedgerEntry.all().count() == 0
+
+
+async def test_another_cohorts_product_is_422(client):
+    _, product, _ = await _product_seller()
+    cohort = await make_cohort(products=PRODUCTS)
+    headers = await bearer(await make_participant(cohort, "Léa"))
+    body = {"id": str(uuid.uuid4()), "product_id": product.id}
+    response = await client.post(entries_url(cohort), json=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert "product_id" in response.json()["error"]["fields"]
+    assert await LedgerEntry.all().count() == 0
 
 
 async def make_participant_anytime(cohort):

@@ -99,6 +99,8 @@ async def test_unknown_product_is_422(client, settings):
     response = await client.post(f"/cohorts/{cohort.id}/sales", data=form)
     assert response.status_code == 422
     assert await LedgerEntry.all().count() == 0
+    # The service says product_id; the page shows it next to its own "product" field.
+    assert 'id="e-product"' in response.text
 
 
 async def test_form_without_csrf_is_403(client, settings):

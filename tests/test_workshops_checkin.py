@@ -3,6 +3,8 @@ from datetime import timedelta
 import pytest
 
 from flashcoop.core.clock import utcnow
+from flashcoop.core.errors import NotFound, ValidationError
+from flashcoop.core.qr import qr_svg
 from flashcoop.workshops import attendance as att
 from flashcoop.workshops.models import Attendance, AttendanceLog
 from tests.factories import bearer, make_cohort, make_participant, make_user
@@ -27,6 +29,8 @@ async def test_staff_gets_rotating_code_with_qr(client, settings, setup):
     assert response.status_code == 200
     data = response.json()
     assert data["qr_svg"].startswith("<svg") or "<svg" in data["qr_svg"][:200]
+    # The house's one QR renderer, encoding the check-in link.
+    assert data["qr_svg"] == qr_svg(data["url"])
     assert data["url"] == f"http://testserver/w/{workshop.id}/checkin?code={data['code']}"
     assert response.headers["cache-control"] == "no-store"
     now = utcnow()
@@ -180,12 +184,31 @@ async def test_roll_call_corrections_are_logged(client, setup):
 async def test_absent_member_who_turns_up_can_check_in(settings, setup):
     facilitator, cohort, workshop, member = setup
     await att.record_attendance(
-        workshop, cohort, {"participant_id": str(member.id), "status": "absent"}, by=facilitator
+        workshop, cohort, participant_id=member.id, status="absent", by=facilitator
     )
     code, _ = att.current_code(settings, workshop)
     row = await att.check_in(workshop, cohort, member, code, settings=settings)
     assert row.status == "present"
     assert await AttendanceLog.filter(workshop_id=workshop.id).count() == 2
+
+
+async def test_record_attendance_checks_status_then_membership(setup):
+    facilitator, cohort, workshop, member = setup
+    with pytest.raises(ValidationError) as caught:
+        await att.record_attendance(
+            workshop, cohort, participant_id=member.id, status="asleep", by=facilitator
+        )
+    assert set(caught.value.fields) == {"status"}
+    stranger = await make_participant(await make_cohort(), "Eve")
+    for unknown in (stranger.id, str(stranger.id), "not-a-uuid", ""):
+        with pytest.raises(NotFound):
+            await att.record_attendance(
+                workshop, cohort, participant_id=unknown, status="present", by=facilitator
+            )
+    row = await att.record_attendance(
+        workshop, cohort, participant_id=str(member.id), status="late", by=facilitator
+    )
+    assert (row.status, row.method) == ("late", "roll_call")
 
 
 async def test_nothing_changes_after_closure(client, settings, setup):

@@ -6,10 +6,11 @@ import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from flashcoop.cohorts.services import reset_pin
+from flashcoop.cohorts.joining import reset_pin
 from flashcoop.core.clock import utcnow
 from flashcoop.workshops import attendance as att
 from flashcoop.workshops.calendar import calendar_token
+from flashcoop.workshops.drafts import WorkshopChanges
 from flashcoop.workshops.sections import attendance_hours
 from flashcoop.workshops.services import cancel_workshop, update_workshop
 from tests.factories import bearer, make_cohort, make_participant, make_user
@@ -39,11 +40,7 @@ async def cohort_with_attendance(app, settings):
     ]
     for workshop, member, status in marks:
         await att.record_attendance(
-            workshop,
-            cohort,
-            {"participant_id": str(member.id), "status": status},
-            by=facilitator,
-            now=now,
+            workshop, cohort, participant_id=member.id, status=status, by=facilitator, now=now
         )
     await cancel_workshop(dropped, cohort, settings=settings, now=now)
     return facilitator, cohort, (first, second, dropped), (aicha, bob, zoe)
@@ -151,7 +148,11 @@ async def test_calendar_feed_parses_with_timezone_and_cancelled(
     assert str(pitch["STATUS"]) == "CONFIRMED"
     # An update shows up as a higher SEQUENCE on the same UID.
     await update_workshop(
-        first, cohort, {"title": "Pitch au banquier"}, settings=settings, now=cohort.starts_at
+        first,
+        cohort,
+        WorkshopChanges(title="Pitch au banquier"),
+        settings=settings,
+        now=cohort.starts_at,
     )
     again = Calendar.from_ical(
         (

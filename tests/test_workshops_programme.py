@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 from flashcoop.core.clock import utcnow
 from flashcoop.notify.models import Notification
+from flashcoop.workshops.drafts import weekly_occurrences
 from flashcoop.workshops.models import Workshop
 from flashcoop.workshops.programme import plan
-from flashcoop.workshops.services import weekly_occurrences
 from tests.factories import bearer, make_cohort, make_participant, make_user
 
 PARIS = ZoneInfo("Europe/Paris")

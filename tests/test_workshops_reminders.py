@@ -10,6 +10,7 @@ from flashcoop.domains import house
 from flashcoop.notify import services as notify
 from flashcoop.notify.models import Notification, OutboxMessage
 from flashcoop.notify.services import deliver_outbox, sign, webhook_secret
+from flashcoop.workshops.drafts import WorkshopChanges
 from flashcoop.workshops.models import Reminder
 from flashcoop.workshops.reminders import send_due_reminders
 from flashcoop.workshops.services import cancel_workshop, update_workshop
@@ -83,7 +84,7 @@ async def test_reschedule_moves_reminders(app, settings):
     assert await send_due_reminders(settings, now) == 1
     new_start = start + timedelta(days=2)
     await update_workshop(
-        workshop, cohort, {"starts_at": new_start.isoformat()}, settings=settings, now=now
+        workshop, cohort, WorkshopChanges(starts_at=new_start), settings=settings, now=now
     )
     # Nothing due for the old time any more; the new 24 h reminder comes at its own moment.
     assert await send_due_reminders(settings, start - timedelta(minutes=30)) == 0
@@ -111,7 +112,7 @@ async def test_pending_reminder_of_a_moved_workshop_is_skipped(app, settings):
     await update_workshop(
         workshop,
         cohort,
-        {"starts_at": (start + timedelta(days=3)).isoformat()},
+        WorkshopChanges(starts_at=start + timedelta(days=3)),
         settings=settings,
         now=start - timedelta(hours=2),
     )

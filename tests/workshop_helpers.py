@@ -7,6 +7,7 @@ from typing import Any
 
 from flashcoop.cohorts.models import Cohort
 from flashcoop.core.clock import utcnow
+from flashcoop.workshops.drafts import WorkshopDraft
 from flashcoop.workshops.models import Workshop
 from flashcoop.workshops.services import create_workshops
 
@@ -20,11 +21,8 @@ async def make_workshop(
     **fields: Any,
 ) -> Workshop:
     starts_at = starts_at or utcnow() + timedelta(days=1)
-    data = {
-        "title": title,
-        "starts_at": starts_at.isoformat(),
-        "ends_at": (starts_at + timedelta(hours=hours)).isoformat(),
-        **fields,
-    }
-    [workshop] = await create_workshops(cohort, data, now=cohort.starts_at)
+    draft = WorkshopDraft(
+        title=title, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), **fields
+    )
+    [workshop] = await create_workshops(cohort, draft, now=cohort.starts_at)
     return workshop

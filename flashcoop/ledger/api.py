@@ -10,11 +10,12 @@ from starlette.routing import Route
 
 from flashcoop.cohorts.models import Cohort
 from flashcoop.cohorts.services import get_cohort
+from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, Forbidden, Text, ValidationError
 from flashcoop.core.fields import format_amount
 from flashcoop.core.principal import Principal
-from flashcoop.ledger import exports, reports, services
-from flashcoop.ledger.chain import verify_chain
+from flashcoop.ledger import drafts, exports, reports, services
+from flashcoop.ledger.chain import verification_json, verify_chain
 from flashcoop.ledger.models import LedgerEntry
 from flashcoop.web.api import iso, json_body, listing
 from flashcoop.web.auth import require, settings_of
@@ -54,19 +55,23 @@ async def _staff(request: Request) -> tuple[Principal, Cohort]:
 
 async def entry_create(request: Request) -> Response:
     principal, cohort = await _writer(request)
-    data = await json_body(request)
-    done = await services.record_entry(
-        cohort, data, principal=principal, ceiling_cents=settings_of(request).amount_ceiling_cents
+    now = utcnow()
+    draft = await drafts.read_entry(
+        await json_body(request),
+        cohort=cohort,
+        ceiling_cents=settings_of(request).amount_ceiling_cents,
+        now=now,
     )
+    done = await services.record_entry(cohort, draft, principal=principal, now=now)
     return JSONResponse(entry_json(done.entry), status_code=201 if done.created else 200)
 
 
 async def entry_reverse(request: Request) -> Response:
     principal, cohort = await _writer(request)
-    data = await json_body(request)
-    done = await services.reverse_entry(
-        cohort, request.path_params["entry_id"], data, principal=principal
-    )
+    original_id = drafts.entry_key(request.path_params["entry_id"])
+    await services.reversal_target(cohort, original_id, principal=principal)
+    reversal = drafts.read_reversal(await json_body(request))
+    done = await services.reverse_entry(cohort, original_id, reversal, principal=principal)
     return JSONResponse(entry_json(done.entry), status_code=201 if done.created else 200)
 
 
@@ -99,8 +104,8 @@ async def entry_list(request: Request) -> Response:
 
 
 async def ledger(request: Request) -> Response:
-    _, cohort = await _staff(request)
-    summary = await reports.ledger_summary(cohort.id, cohort.currency)
+    principal, cohort = await _staff(request)
+    summary = await reports.ledger_summary(cohort.id, cohort.currency, viewer=principal)
     return JSONResponse(summary_json(summary))
 
 
@@ -135,15 +140,7 @@ def summary_json(summary: reports.LedgerSummary) -> dict[str, Any]:
 async def ledger_verify(request: Request) -> Response:
     principal = await require(request)
     cohort = await get_cohort(principal, request.path_params["cohort_id"])
-    result = await verify_chain(cohort.id)
-    return JSONResponse(
-        {
-            "ok": result.ok,
-            "entries": result.entries,
-            "head": result.head,
-            "first_bad_seq": result.first_bad_seq,
-        }
-    )
+    return JSONResponse(verification_json(await verify_chain(cohort.id)))
 
 
 async def ledger_total(request: Request) -> Response:
@@ -160,9 +157,9 @@ async def ledger_total(request: Request) -> Response:
 
 
 async def entries_csv(request: Request) -> Response:
-    _, cohort = await _staff(request)
+    principal, cohort = await _staff(request)
     sep = ";" if request.query_params.get("sep") == "semicolon" else ","
-    body = await exports.entries_csv(cohort, sep=sep)
+    body = await exports.entries_csv(cohort, sep=sep, viewer=principal)
     name = f"ledger-{cohort.id}.csv"
     return Response(
         body,

@@ -1,9 +1,9 @@
 """The hash chain of a cohort's ledger: canonical form of an entry, and its verification.
 
-Canonical form (documented in docs/ledger-integrity.md): a JSON object with sorted keys, no
-spaces, UTF-8, of the fields below; amounts are integer cents, times UTC ISO 8601 with
-milliseconds and a Z. It covers ids, amounts, kinds, labels and times, and never a person's
-name, so members can be pseudonymised later without breaking the chain.
+Canonical form (documented in docs/ledger.md, "The hash chain"): a JSON object with sorted
+keys, no spaces, UTF-8, of the fields below; amounts are integer cents, times UTC ISO 8601
+with milliseconds and a Z. It covers ids, amounts, kinds, labels and times, and never a
+person's name, so members can be pseudonymised later without breaking the chain.
 """
 
 from __future__ import annotations
@@ -61,6 +61,16 @@ class Verification:
     entries: int
     head: str | None
     first_bad_seq: int | None
+
+
+def verification_json(result: Verification) -> dict[str, Any]:
+    """The answer of GET .../ledger/verify and of `flashcoop ledger verify`: the same JSON."""
+    return {
+        "ok": result.ok,
+        "entries": result.entries,
+        "head": result.head,
+        "first_bad_seq": result.first_bad_seq,
+    }
 
 
 async def verify_chain(cohort_id: Any) -> Verification:

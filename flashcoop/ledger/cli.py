@@ -15,7 +15,7 @@ from flashcoop.core.settings import Settings
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     from flashcoop.cohorts.models import Cohort
     from flashcoop.core import db
-    from flashcoop.ledger.chain import verify_chain
+    from flashcoop.ledger.chain import verification_json, verify_chain
 
     try:
         cohort_id = UUID(args.cohort_id)
@@ -28,16 +28,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
             print(f"error: no cohort {cohort_id}", file=sys.stderr)
             return 2
         result = await verify_chain(cohort_id)
-        print(
-            json.dumps(
-                {
-                    "ok": result.ok,
-                    "entries": result.entries,
-                    "head": result.head,
-                    "first_bad_seq": result.first_bad_seq,
-                }
-            )
-        )
+        print(json.dumps(verification_json(result)))
         if not result.ok:
             print(f"ledger altered from entry #{result.first_bad_seq}", file=sys.stderr)
         return 0 if result.ok else 1

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from flashcoop.cohorts.models import Cohort, Participant
+from flashcoop.cohorts.members import names_by_id
+from flashcoop.cohorts.models import Cohort
 from flashcoop.core.fields import format_amount
+from flashcoop.core.principal import Principal
 from flashcoop.ledger.models import LedgerEntry
 
 HEADER = [
@@ -29,9 +31,10 @@ HEADER = [
 ]
 
 
-async def entries_csv(cohort: Cohort, *, sep: str = ",") -> bytes:
-    """Every entry in seq order, header first; with sep=";" amounts use a decimal comma."""
-    names = dict(await Participant.filter(cohort_id=cohort.id).values_list("id", "display_name"))
+async def entries_csv(cohort: Cohort, *, sep: str = ",", viewer: Principal | None = None) -> bytes:
+    """Every entry in seq order, header first, people named as `viewer` sees them; with
+    sep=";" amounts use a decimal comma."""
+    names = await names_by_id(cohort.id, viewer)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
     writer.writerow(HEADER)
@@ -50,7 +53,7 @@ async def entries_csv(cohort: Cohort, *, sep: str = ",") -> bytes:
                 cohort.currency,
                 entry.payment_method,
                 entry.participant_id or "",
-                _cell(str(names.get(entry.participant_id, ""))),
+                _cell(names.get(str(entry.participant_id), "")),
                 entry.reverses_id or "",
                 _cell(entry.reason),
                 entry.recorded_at.isoformat(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flashcoop.web.openapi import BOOL, INT, MONEY, TEXT, TIME, UUID, C, items_of, obj, op
+from flashcoop.web.openapi import BOOL, INT, MONEY, TEXT, TIME, UUID, C, Schema, items_of, obj, op
 
 ENTRY = obj(
     ["id", "seq", "kind", "amount", "label", "hash"],
@@ -22,6 +22,26 @@ ENTRY = obj(
     hash=TEXT,
 )
 
+ENTRY_BODY: Schema = {
+    **obj(
+        ["id", "kind"],
+        id=UUID,
+        kind={"enum": ["sale", "expense"]},
+        amount=MONEY,
+        quantity=INT,
+        label=TEXT,
+        payment_method={"enum": ["cash", "card", "transfer", "other"]},
+        occurred_at=TIME,
+        product_id={
+            **INT,
+            "description": "One of the cohort's products: the label is the product's, and a "
+            "missing amount is its price × quantity.",
+        },
+    ),
+    # A free sale names itself and its amount; a product sale needs neither.
+    "anyOf": [{"required": ["label", "amount"]}, {"required": ["product_id"]}],
+}
+
 PATHS: dict[str, Any] = {
     "/api/v1/cohorts/{cohort_id}/entries": {
         "post": op(
@@ -30,16 +50,7 @@ PATHS: dict[str, Any] = {
             response=ENTRY,
             params=C,
             errors=(400, 401, 403, 404, 409, 422),
-            body=obj(
-                ["id", "kind", "amount", "label"],
-                id=UUID,
-                kind={"enum": ["sale", "expense"]},
-                amount=MONEY,
-                quantity=INT,
-                label=TEXT,
-                payment_method={"enum": ["cash", "card", "transfer", "other"]},
-                occurred_at=TIME,
-            ),
+            body=ENTRY_BODY,
         ),
         "get": op("Entries in seq order (?after=&limit=)", response=items_of(ENTRY), params=C),
     },

@@ -11,7 +11,8 @@ from typing import Any
 
 from tortoise.functions import Count, Sum
 
-from flashcoop.cohorts.models import Participant
+from flashcoop.cohorts.members import names_by_id
+from flashcoop.core.principal import Principal
 from flashcoop.ledger.models import REVERSAL, LedgerEntry
 
 
@@ -70,8 +71,11 @@ async def collective_sales(cohort_id: Any) -> int:
     return (await book_totals(cohort_id)).get("sale", 0)
 
 
-async def ledger_summary(cohort_id: Any, currency: str) -> LedgerSummary:
-    """All the totals the facilitator's view and GET .../ledger show."""
+async def ledger_summary(
+    cohort_id: Any, currency: str, *, viewer: Principal | None = None
+) -> LedgerSummary:
+    """All the totals the facilitator's view and GET .../ledger show, people named as `viewer`
+    sees them."""
     books = await book_totals(cohort_id)
     entries = await LedgerEntry.filter(cohort_id=cohort_id).count()
     sales = LedgerEntry.filter(cohort_id=cohort_id, book="sale")
@@ -81,14 +85,12 @@ async def ledger_summary(cohort_id: Any, currency: str) -> LedgerSummary:
         .values("participant_id", "total")
     )
     counts = await _standing_counts(cohort_id)
-    names = dict(await Participant.filter(cohort_id=cohort_id).values_list("id", "display_name"))
+    names = await names_by_id(cohort_id, viewer)
     by_participant = sorted(
         (
             ParticipantTotal(
                 participant_id=str(row["participant_id"]) if row["participant_id"] else None,
-                display_name=str(names.get(row["participant_id"], ""))
-                if row["participant_id"]
-                else "",
+                display_name=names.get(str(row["participant_id"]), ""),
                 sales=int(row["total"] or 0),
                 count=counts.get(row["participant_id"], 0),
             )

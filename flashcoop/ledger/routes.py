@@ -6,16 +6,17 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from flashcoop.cohorts.members import names_by_id
 from flashcoop.cohorts.models import Cohort, Product
 from flashcoop.cohorts.services import get_cohort
+from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, DomainError, Text, ValidationError
-from flashcoop.core.fields import format_amount
-from flashcoop.ledger import reports, services
+from flashcoop.core.principal import Principal
+from flashcoop.ledger import drafts, reports, services
 from flashcoop.ledger.chain import verify_chain
 from flashcoop.ledger.errors import LedgerError
 from flashcoop.ledger.models import PAYMENT_METHODS, REVERSAL, LedgerEntry
@@ -24,40 +25,34 @@ from flashcoop.web.templating import render
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 FORM_FIELDS = ("id", "kind", "amount", "quantity", "label", "payment_method", "product")
+# The form's radio buttons are named "product"; the API body, like the service, says product_id.
+BODY_NAMES = {"product": "product_id"}
+FORM_NAMES = {body: form for form, body in BODY_NAMES.items()}
 
 
-async def entry_data(form: FormData, cohort: Cohort) -> tuple[dict[str, Any], dict[str, str]]:
-    """The API body for a submitted form (a chosen product gives label and price), and values."""
-    values = {name: str(form.get(name) or "") for name in FORM_FIELDS}
-    data: dict[str, Any] = {k: values[k] for k in FORM_FIELDS if k != "product" and values[k]}
-    product_id = values["product"].strip()
-    if product_id:
-        product = None
-        if product_id.isdigit():
-            product = await Product.get_or_none(id=int(product_id), cohort_id=cohort.id)
-        if product is None:
-            raise ValidationError({"product": N_("Choose a product from the list.")})
-        data["label"] = product.label
-        quantity = values["quantity"].strip() or "1"
-        if not data.get("amount") and quantity.isdigit() and int(quantity) >= 1:
-            data["amount"] = format_amount(product.price_cents * int(quantity))
-    return data, values
+def entry_body(values: dict[str, str]) -> dict[str, Any]:
+    """The API body of a submitted form: the fields filled in, under the API's names."""
+    return {BODY_NAMES.get(name, name): value for name, value in values.items() if value}
 
 
 async def _record_from_form(
-    request: Request, cohort: Cohort, principal: Any
+    request: Request, cohort: Cohort, principal: Principal
 ) -> tuple[services.Recorded | None, dict[str, Any]]:
     form = await request.form()
-    data, values = await entry_data(form, cohort)
+    values = {name: str(form.get(name) or "") for name in FORM_FIELDS}
+    now = utcnow()
     try:
-        done = await services.record_entry(
-            cohort,
-            data,
-            principal=principal,
+        draft = await drafts.read_entry(
+            entry_body(values),
+            cohort=cohort,
             ceiling_cents=settings_of(request).amount_ceiling_cents,
+            now=now,
         )
+        done = await services.record_entry(cohort, draft, principal=principal, now=now)
     except ValidationError as exc:
-        return None, {"errors": exc.fields, "values": values, "entry_id": values["id"]}
+        # Each error goes next to the form field it is about.
+        errors = {FORM_NAMES.get(name, name): text for name, text in exc.fields.items()}
+        return None, {"errors": errors, "values": values, "entry_id": values["id"]}
     except DomainError as exc:
         if exc.code != LedgerError.DUPLICATE_ID_CONFLICT:
             raise
@@ -70,12 +65,7 @@ async def _record_from_form(
 async def sale_form(request: Request) -> Response:
     principal = await require(request, "participant")
     cohort = await get_cohort(principal, request.path_params["cohort_id"])
-    try:
-        done, failed = await _record_from_form(request, cohort, principal)
-    except ValidationError as exc:  # an unknown product
-        form = await request.form()
-        values = {name: str(form.get(name) or "") for name in FORM_FIELDS}
-        done, failed = None, {"errors": exc.fields, "values": values, "entry_id": values["id"]}
+    done, failed = await _record_from_form(request, cohort, principal)
     if done is None:
         from flashcoop.cohorts.pages import render_home
 
@@ -94,17 +84,16 @@ async def books_page(request: Request, ledger_form: dict[str, Any] | None = None
             "reverses_id", flat=True
         )
     }
-    names = dict(await cohort.participants.all().values_list("id", "display_name"))
     return render(
         request,
         "ledger/books.html",
         {
             "cohort": cohort,
-            "summary": await reports.ledger_summary(cohort.id, cohort.currency),
+            "summary": await reports.ledger_summary(cohort.id, cohort.currency, viewer=principal),
             "verification": await verify_chain(cohort.id),
             "entries": entries,
             "reversed_ids": reversed_ids,
-            "names": {str(k): v for k, v in names.items()},
+            "names": await names_by_id(cohort.id, principal),
             "products": await Product.filter(cohort_id=cohort.id),
             "payment_methods": PAYMENT_METHODS,
             "entry_id": str(uuid.uuid4()),
@@ -123,12 +112,7 @@ async def books_get(request: Request) -> Response:
 async def books_entry(request: Request) -> Response:
     principal = await require(request, "facilitator", "admin")
     cohort = await get_cohort(principal, request.path_params["cohort_id"], staff=True)
-    try:
-        done, failed = await _record_from_form(request, cohort, principal)
-    except ValidationError as exc:
-        form = await request.form()
-        values = {name: str(form.get(name) or "") for name in FORM_FIELDS}
-        done, failed = None, {"errors": exc.fields, "values": values, "entry_id": values["id"]}
+    done, failed = await _record_from_form(request, cohort, principal)
     if done is None:
         return await books_page(request, failed)
     return RedirectResponse(f"/cohorts/{cohort.id}/ledger#entries", status_code=303)
@@ -137,13 +121,14 @@ async def books_entry(request: Request) -> Response:
 async def reverse_form(request: Request) -> Response:
     principal = await require(request, "facilitator", "admin")
     cohort = await get_cohort(principal, request.path_params["cohort_id"], staff=True)
+    original_id = drafts.entry_key(request.path_params["entry_id"])
+    await services.reversal_target(cohort, original_id, principal=principal)
     form = await request.form()
     data = {"id": str(form.get("id") or ""), "reason": str(form.get("reason") or "")}
     target = f"/cohorts/{cohort.id}/ledger"
     try:
-        await services.reverse_entry(
-            cohort, request.path_params["entry_id"], data, principal=principal
-        )
+        reversal = drafts.read_reversal(data)
+        await services.reverse_entry(cohort, original_id, reversal, principal=principal)
     except ValidationError:
         return RedirectResponse(
             f"{target}?reverse_error={request.path_params['entry_id']}#entries", status_code=303

@@ -92,7 +92,7 @@ async def dashboard_section(cohort: Cohort, principal: Principal) -> Section | N
     """The cohort's totals on the facilitator's dashboard."""
     if not principal.is_staff:
         return None
-    summary = await reports.ledger_summary(cohort.id, cohort.currency)
+    summary = await reports.ledger_summary(cohort.id, cohort.currency, viewer=principal)
     return ("ledger/_dashboard_section.html", {"cohort": cohort, "summary": summary})
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 from uuid import UUID
 
 from tortoise.exceptions import IntegrityError, OperationalError
@@ -17,14 +16,12 @@ from flashcoop.cohorts.models import Cohort
 from flashcoop.cohorts.services import ensure_open
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, DomainError, Forbidden, NotFound
-from flashcoop.core.fields import TEXT_MAX, TITLE_MAX, Fields, parse_amount
 from flashcoop.core.principal import Principal
 from flashcoop.ledger.chain import GENESIS, entry_hash
+from flashcoop.ledger.drafts import Draft, Reversal
 from flashcoop.ledger.errors import LedgerError
-from flashcoop.ledger.models import KINDS, PAYMENT_METHODS, REVERSAL, LedgerEntry, LedgerHead
+from flashcoop.ledger.models import KINDS, REVERSAL, LedgerEntry, LedgerHead
 
-MAX_QUANTITY = 100_000
-CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead
 ATTEMPTS = 8
 
 
@@ -32,22 +29,6 @@ ATTEMPTS = 8
 class Recorded:
     entry: LedgerEntry
     created: bool  # False: a replay of an entry already stored
-
-
-@dataclass(frozen=True)
-class Draft:
-    # A validated entry, not yet numbered nor chained.
-    id: UUID
-    kind: str
-    book: str
-    amount_cents: int
-    quantity: int
-    label: str
-    payment_method: str
-    occurred_at: datetime | None
-    reverses_id: UUID | None = None
-    reason: str = ""
-    owner_id: Any = None  # for a reversal: the member whose line it corrects
 
 
 def can_record_expenses(principal: Principal) -> bool:
@@ -63,82 +44,15 @@ def may_write(principal: Principal, cohort: Cohort) -> bool:
     return principal.is_staff
 
 
-def _entry_id(form: Fields, name: str = "id") -> UUID | None:
-    raw = form.raw(name)
-    if isinstance(raw, str):
-        try:
-            return UUID(raw.strip())
-        except ValueError:
-            pass
-    form.error(name, N_("Give a UUID that identifies this entry."))
-    return None
-
-
-def parse_entry(
-    data: dict[str, Any], *, cohort: Cohort, ceiling_cents: int, now: datetime
-) -> Draft:
-    """Validate a sale or expense body; every invalid field is reported at once (422)."""
-    form = Fields(data)
-    entry_id = _entry_id(form)
-    kind = form.choice("kind", KINDS, default="sale")
-    amount = _amount(form, ceiling_cents)
-    quantity = form.integer("quantity", low=1, high=MAX_QUANTITY, default=1)
-    label = form.text("label", max_len=TITLE_MAX)
-    payment_method = form.choice("payment_method", PAYMENT_METHODS, default="cash")
-    occurred_at = None
-    if form.raw("occurred_at") not in (None, ""):
-        occurred_at = form.moment("occurred_at", cohort.tz)
-        if occurred_at is not None and occurred_at > now + CLOCK_SKEW:
-            form.error("occurred_at", N_("This time is in the future."))
-        elif occurred_at is not None and occurred_at < cohort.starts_at - CLOCK_SKEW:
-            form.error("occurred_at", N_("This time is before the cohort started."))
-    form.check()
-    assert entry_id is not None
-    return Draft(
-        id=entry_id,
-        kind=kind,
-        book=kind,
-        amount_cents=amount,
-        quantity=quantity,
-        label=label,
-        payment_method=payment_method,
-        occurred_at=occurred_at,
-    )
-
-
-def _amount(form: Fields, ceiling_cents: int) -> int:
-    raw = form.raw("amount")
-    if raw in (None, ""):
-        form.error("amount", N_("This field is required."))
-        return 0
-    cents = parse_amount(raw) if isinstance(raw, str | int) else None
-    if cents is None:
-        form.error("amount", N_("Enter an amount like 12,50."))
-        return 0
-    if cents <= 0:
-        form.error("amount", N_("The amount must be above zero."))
-    elif cents > ceiling_cents:
-        form.error(
-            "amount",
-            N_("The amount may not exceed {max}."),
-            max=f"{ceiling_cents // 100}.{ceiling_cents % 100:02d}",
-        )
-    return cents
-
-
 async def record_entry(
-    cohort: Cohort,
-    data: dict[str, Any],
-    *,
-    principal: Principal,
-    ceiling_cents: int,
-    now: datetime | None = None,
+    cohort: Cohort, draft: Draft, *, principal: Principal, now: datetime | None = None
 ) -> Recorded:
     """Record a sale or an expense once: a replay returns the stored entry, a clash is 409."""
     now = now or utcnow()
+    if draft.kind not in KINDS or draft.book != draft.kind or draft.reverses_id is not None:
+        raise ValueError("record_entry records sales and expenses; reverse_entry, reversals")
     if not may_write(principal, cohort):
         raise Forbidden()
-    draft = parse_entry(data, cohort=cohort, ceiling_cents=ceiling_cents, now=now)
     if draft.kind == "expense" and not can_record_expenses(principal):
         raise Forbidden(
             LedgerError.EXPENSES_FORBIDDEN,
@@ -147,23 +61,14 @@ async def record_entry(
     return await _append(cohort, draft, principal=principal, now=now)
 
 
-async def reverse_entry(
-    cohort: Cohort,
-    original_id: str,
-    data: dict[str, Any],
-    *,
-    principal: Principal,
-    now: datetime | None = None,
-) -> Recorded:
-    """Undo an entry with a reversal (negated amount, a reason); each entry at most once."""
-    now = now or utcnow()
+async def reversal_target(
+    cohort: Cohort, original_id: UUID, *, principal: Principal
+) -> LedgerEntry:
+    """The entry `principal` may correct: 404 when it is not this cohort's, 403 when it is
+    neither theirs nor theirs to correct. Routes ask before reading the body (404/403 first)."""
     if not may_write(principal, cohort):
         raise Forbidden()
-    try:
-        key = UUID(str(original_id))
-    except ValueError as exc:
-        raise NotFound() from exc
-    original = await LedgerEntry.get_or_none(id=key, cohort_id=cohort.id)
+    original = await LedgerEntry.get_or_none(id=original_id, cohort_id=cohort.id)
     if original is None:
         raise NotFound()
     own = (
@@ -176,17 +81,27 @@ async def reverse_entry(
             LedgerError.REVERSAL_FORBIDDEN,
             N_("Only facilitators, the treasurer or the author may correct an entry."),
         )
-    form = Fields(data)
-    entry_id = _entry_id(form)
-    reason = form.text("reason", max_len=TEXT_MAX)
-    form.check()
-    assert entry_id is not None
+    return original
+
+
+async def reverse_entry(
+    cohort: Cohort,
+    original_id: UUID,
+    reversal: Reversal,
+    *,
+    principal: Principal,
+    now: datetime | None = None,
+) -> Recorded:
+    """Undo an entry of this cohort with a reversal (negated amount, the reason), at most once;
+    an entry of another cohort is 404, a replay of the same reversal returns it."""
+    now = now or utcnow()
+    original = await reversal_target(cohort, original_id, principal=principal)
     if original.kind == REVERSAL:
         raise DomainError(
             LedgerError.REVERSAL_OF_REVERSAL, N_("A correction cannot itself be reversed.")
         )
     draft = Draft(
-        id=entry_id,
+        id=reversal.id,
         kind=REVERSAL,
         book=original.book,
         amount_cents=-original.amount_cents,
@@ -195,7 +110,7 @@ async def reverse_entry(
         payment_method=original.payment_method,
         occurred_at=None,
         reverses_id=original.id,
-        reason=reason,
+        reason=reversal.reason,
         owner_id=original.participant_id,
     )
     return await _append(cohort, draft, principal=principal, now=now)

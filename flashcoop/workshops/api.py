@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -13,10 +11,12 @@ from starlette.routing import BaseRoute, Route
 from flashcoop.accounts.services import staff_user
 from flashcoop.cohorts import services
 from flashcoop.cohorts.members import member
+from flashcoop.core.qr import qr_svg
 from flashcoop.web.api import iso, json_body, listing
 from flashcoop.web.auth import require, settings_of
 from flashcoop.workshops import attendance as att
 from flashcoop.workshops import services as workshops
+from flashcoop.workshops.drafts import read_changes, read_workshop
 from flashcoop.workshops.exports import export_routes
 from flashcoop.workshops.models import Attendance, Workshop
 
@@ -48,11 +48,6 @@ def attendance_json(row: Attendance) -> dict[str, Any]:
     }
 
 
-def qr_svg(data: str) -> str:
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage)
-    return image.to_string(encoding="unicode")
-
-
 async def workshop_list(request: Request) -> Response:
     principal = await require(request)
     cohort = await services.get_cohort(principal, request.path_params["cohort_id"])
@@ -62,7 +57,8 @@ async def workshop_list(request: Request) -> Response:
 async def workshop_create(request: Request) -> Response:
     principal = await require(request, "facilitator", "admin")
     cohort = await services.get_cohort(principal, request.path_params["cohort_id"], staff=True)
-    created = await workshops.create_workshops(cohort, await json_body(request))
+    draft = read_workshop(await json_body(request), cohort)
+    created = await workshops.create_workshops(cohort, draft)
     return JSONResponse(
         {"items": [workshop_json(w) for w in created], "next": None}, status_code=201
     )
@@ -74,8 +70,10 @@ async def workshop_detail(request: Request) -> Response:
     if request.method == "GET":
         return JSONResponse(workshop_json(workshop))
     principal = await require(request, "facilitator", "admin")
-    data = await json_body(request)
-    updated = await workshops.update_workshop(workshop, cohort, data, settings=settings_of(request))
+    changes = read_changes(await json_body(request), workshop, cohort)
+    updated = await workshops.update_workshop(
+        workshop, cohort, changes, settings=settings_of(request)
+    )
     return JSONResponse(workshop_json(updated))
 
 
@@ -86,8 +84,13 @@ async def attendance_api(request: Request) -> Response:
     )
     if request.method == "GET":
         return listing([attendance_json(a) for a in await att.attendance_of(workshop)])
+    body = await json_body(request)
     row = await att.record_attendance(
-        workshop, cohort, await json_body(request), by=staff_user(principal)
+        workshop,
+        cohort,
+        participant_id=str(body.get("participant_id") or ""),
+        status=str(body.get("status") or ""),
+        by=staff_user(principal),
     )
     return JSONResponse(attendance_json(row))
 

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -213,17 +214,19 @@ async def _record_check_in(
 async def record_attendance(
     workshop: Workshop,
     cohort: Cohort,
-    data: dict[str, Any],
     *,
+    participant_id: UUID | str,
+    status: str,
     by: User | None,
     now: datetime | None = None,
 ) -> Attendance:
-    """Roll call or correction by the staff; every change is logged with who and when."""
+    """Roll call or correction by the staff: the member's status at this workshop, every change
+    logged with who and when. An unknown status is 422, someone not a member of the cohort
+    (or a malformed id) 404, a frozen cohort or a cancelled workshop 409."""
     now = now or utcnow()
-    status = data.get("status")
     if status not in ATTENDANCE_STATUSES:
         raise ValidationError({"status": N_("Choose present, late, absent or excused.")})
-    participant = await participant_of(cohort, str(data.get("participant_id") or ""))
+    participant = await participant_of(cohort, participant_id)
     _ensure_open(workshop, cohort, now)
     try:
         async with in_transaction():
@@ -248,7 +251,9 @@ async def record_attendance(
                 await _log(row, old, by, now)
     except IntegrityError:
         # The member's own check-in landed at the same moment: apply the roll call on top.
-        return await record_attendance(workshop, cohort, data, by=by, now=now)
+        return await record_attendance(
+            workshop, cohort, participant_id=participant.id, status=status, by=by, now=now
+        )
     return row
 
 

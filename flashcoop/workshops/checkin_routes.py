@@ -10,15 +10,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from flashcoop.accounts.services import staff_user
-from flashcoop.cohorts.members import member
-from flashcoop.cohorts.models import Participant
+from flashcoop.cohorts.members import member, members, person_name
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import DomainError, ValidationError
+from flashcoop.core.qr import qr_svg
 from flashcoop.web.auth import get_principal, require, settings_of
 from flashcoop.web.templating import render
 from flashcoop.workshops import attendance as att
 from flashcoop.workshops import services as workshops
-from flashcoop.workshops.api import qr_svg
 from flashcoop.workshops.calendar import calendar_token
 from flashcoop.workshops.models import ATTENDANCE_STATUSES
 
@@ -81,20 +80,26 @@ async def roll_call(request: Request) -> Response:
         await att.record_attendance(
             workshop,
             cohort,
-            {"participant_id": form.get("participant_id"), "status": form.get("status")},
+            participant_id=str(form.get("participant_id") or ""),
+            status=str(form.get("status") or ""),
             by=staff_user(principal),
         )
         return RedirectResponse(f"/workshops/{workshop.id}/attendance", status_code=303)
-    members = await Participant.filter(cohort_id=cohort.id).order_by("display_name")
-    rows = {str(a.participant_id): a for a in await att.attendance_of(workshop)}
+    roster = await members(cohort.id, order="name")
+    history = await att.attendance_history(workshop)
+    names = {
+        str(p.id): person_name(p, principal)
+        for p in [*roster, *(log.participant for log in history)]
+    }
     context = {
         "cohort": cohort,
         "workshop": workshop,
-        "members": members,
-        "rows": rows,
+        "members": roster,
+        "names": names,
+        "rows": {str(a.participant_id): a for a in await att.attendance_of(workshop)},
         "statuses": ATTENDANCE_STATUSES,
         "frozen": cohort.is_frozen(utcnow()),
-        "history": await att.attendance_history(workshop),
+        "history": history,
     }
     return render(request, "workshops/workshop_attendance.html", context)
 

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from flashcoop.cohorts.models import OPEN, Cohort, Participant
+from flashcoop.cohorts.members import members
+from flashcoop.cohorts.models import OPEN, Cohort
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_
 from flashcoop.core.settings import Settings
@@ -100,7 +101,7 @@ async def send_due_reminders(settings: Settings, now: datetime | None = None) ->
 
 async def _send(settings: Settings, reminder: Reminder, workshop: Workshop, now: datetime) -> None:
     cohort = await Cohort.get(id=workshop.cohort_id)
-    members = await Participant.filter(cohort_id=cohort.id)
+    recipients = await members(cohort.id)
     params = {
         "title": workshop.title,
         "at": workshop.starts_at.isoformat(),
@@ -109,7 +110,7 @@ async def _send(settings: Settings, reminder: Reminder, workshop: Workshop, now:
     }
     async with in_transaction():
         count = await notify_members(
-            members,
+            recipients,
             kind="workshop_reminder",
             msgid=MSG_REMINDER_AT if workshop.location else MSG_REMINDER,
             params=params,

@@ -7,11 +7,13 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from uuid import UUID
 
 from tortoise.functions import Count, Sum
 
 from flashcoop.accounts.models import Organisation
-from flashcoop.cohorts.models import Cohort, Participant
+from flashcoop.cohorts.members import members, person_name
+from flashcoop.cohorts.models import Cohort
 from flashcoop.workshops.models import ATTENDED, SCHEDULED, Attendance, Workshop
 
 
@@ -43,24 +45,16 @@ class Sheet:
     lines: list[SheetLine]
 
 
-def full_name(participant: Participant) -> str:
-    legal = " ".join(p for p in (participant.first_name, participant.last_name) if p)
-    if legal and legal.casefold() != participant.display_name.casefold():
-        return f"{participant.display_name} ({legal})"
-    return participant.display_name
-
-
 async def build_sheet(workshop: Workshop, cohort: Cohort) -> Sheet:
-    """Every member of the cohort with their status at this workshop (for signing)."""
+    """Every member of the cohort, by name, with their status at this workshop (for signing)."""
     structure = await Organisation.get(id=cohort.structure_id)
-    members = await Participant.filter(cohort_id=cohort.id).order_by("display_name")
     rows = {str(a.participant_id): a for a in await Attendance.filter(workshop_id=workshop.id)}
     lines = []
-    for member in members:
+    for member in await members(cohort.id, order="name"):
         row = rows.get(str(member.id))
         lines.append(
             SheetLine(
-                full_name(member),
+                person_name(member, legal=True),
                 row.status if row else "",
                 row.checked_in_at if row else None,
             )
@@ -70,7 +64,7 @@ async def build_sheet(workshop: Workshop, cohort: Cohort) -> Sheet:
 
 @dataclass(frozen=True)
 class SummaryLine:
-    participant_id: str
+    participant_id: UUID
     name: str
     minutes: int
     counts: dict[str, int] = field(default_factory=dict)
@@ -112,10 +106,14 @@ async def build_summary(cohort: Cohort) -> Summary:
     counts: dict[str, dict[str, int]] = {}
     for row in counts_rows:
         counts.setdefault(str(row["participant_id"]), {})[row["status"]] = int(row["n"])
-    members = await Participant.filter(cohort_id=cohort.id).order_by("display_name")
     lines = [
-        SummaryLine(str(m.id), full_name(m), minutes.get(str(m.id), 0), counts.get(str(m.id), {}))
-        for m in members
+        SummaryLine(
+            m.id,
+            person_name(m, legal=True),
+            minutes.get(str(m.id), 0),
+            counts.get(str(m.id), {}),
+        )
+        for m in await members(cohort.id, order="name")
     ]
     total = int(planned[0]["total"] or 0) if planned else 0
     count = int(planned[0]["n"] or 0) if planned else 0

@@ -18,6 +18,7 @@ from flashcoop.web.auth import require, settings_of
 from flashcoop.web.templating import render
 from flashcoop.workshops import services as workshops
 from flashcoop.workshops.checkin_routes import checkin_routes
+from flashcoop.workshops.drafts import read_changes, read_workshop
 from flashcoop.workshops.models import Workshop
 
 FIELDS = ("title", "description", "location", "starts_at", "ends_at", "repeat_weekly_until")
@@ -57,7 +58,7 @@ async def workshop_list(request: Request) -> Response:
         return _page(request, cohort, items)
     data = form_data(await request.form())
     try:
-        await workshops.create_workshops(cohort, data)
+        await workshops.create_workshops(cohort, read_workshop(data, cohort))
     except ValidationError as exc:
         return _page(request, cohort, items, values=data, errors=exc.fields, status=422)
     return RedirectResponse(f"/cohorts/{cohort.id}/workshops", status_code=303)
@@ -85,7 +86,8 @@ async def workshop_edit(request: Request) -> Response:
     data = form_data(await request.form())
     data.pop("repeat_weekly_until", None)
     try:
-        await workshops.update_workshop(workshop, cohort, data, settings=settings_of(request))
+        changes = read_changes(data, workshop, cohort)
+        await workshops.update_workshop(workshop, cohort, changes, settings=settings_of(request))
     except ValidationError as exc:
         context.update(values=data, errors=exc.fields)
         return render(request, "workshops/workshop_edit.html", context, status=422)
