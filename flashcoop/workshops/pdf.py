@@ -1,4 +1,4 @@
-"""PDF renderings of the attendance sheet and summary (numbers from workshop_reports)."""
+"""PDF renderings of the attendance sheet and summary (numbers from reports.py)."""
 
 from __future__ import annotations
 
