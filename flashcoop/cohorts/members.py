@@ -10,13 +10,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from jinja2 import pass_context
-from jinja2.runtime import Context
-
 from flashcoop.cohorts.models import Participant
 from flashcoop.core.errors import NotFound
 from flashcoop.core.principal import Principal
-from flashcoop.core.templating import ENV
 
 # Orders a members list may take: by arrival, or alphabetically for sheets and roll calls.
 ORDERS = {"joined": ("joined_at", "id"), "name": ("display_name", "id")}
@@ -66,13 +62,3 @@ def person_name(
 async def names_by_id(cohort_id: Any, viewer: Principal | None = None) -> dict[str, str]:
     """Participant id (as str) → the name `viewer` sees, for every member of the cohort."""
     return {str(p.id): person_name(p, viewer) for p in await members(cohort_id)}
-
-
-@pass_context
-def _person_filter(context: Context, participant: Participant, legal: bool = False) -> str:
-    # Templates name people as `{{ participant|person }}`: the same rule, with the page's viewer.
-    viewer = context.get("principal")
-    return person_name(participant, viewer if isinstance(viewer, Principal) else None, legal=legal)
-
-
-ENV.filters["person"] = _person_filter

@@ -7,19 +7,34 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from flashcoop.cohorts import members, services
-from flashcoop.cohorts.models import Cohort
+from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.core.clock import utcnow
 from flashcoop.core.domain import House, gather
 from flashcoop.core.principal import Principal
 from flashcoop.core.qr import qr_svg
+from flashcoop.core.templating import ENV
 from flashcoop.web.api import iso, listing
 from flashcoop.web.auth import require, settings_of
 from flashcoop.web.templating import render
+
+
+@pass_context
+def _person_filter(context: Context, participant: Participant, legal: bool = False) -> str:
+    # Templates name people as `{{ participant|person }}`: the same rule, with the page's viewer.
+    viewer = context.get("principal")
+    return members.person_name(
+        participant, viewer if isinstance(viewer, Principal) else None, legal=legal
+    )
+
+
+ENV.filters["person"] = _person_filter
 
 
 def _house(request: Request) -> House:

@@ -19,8 +19,9 @@ from flashcoop.core.errors import ValidationError
 from flashcoop.core.pdf import render_pdf
 from flashcoop.core.principal import Principal
 from flashcoop.core.qr import qr_svg
+from flashcoop.core.templating import render_template
 from flashcoop.web.auth import require, settings_of
-from flashcoop.web.templating import ENV, render
+from flashcoop.web.templating import render
 
 
 def join_url(request: Request, cohort: Cohort) -> str:
@@ -102,8 +103,11 @@ async def join_qr(request: Request) -> Response:
 async def poster(request: Request) -> Response:
     _, cohort = await staff_cohort(request)
     url = join_url(request, cohort)
-    html = ENV.get_template("cohorts/cohort_poster.html").render(
-        {"cohort": cohort, "join_url": url, "qr_b64": b64encode(qr_svg(url).encode()).decode()}
+    html = render_template(
+        "cohorts/cohort_poster.html",
+        cohort=cohort,
+        join_url=url,
+        qr_b64=b64encode(qr_svg(url).encode()).decode(),
     )
     pdf = await render_pdf(html)
     filename = f"flashcoop-{cohort.join_code}.pdf"
