@@ -1,8 +1,8 @@
 """Tortoise configuration for sqlite:// and postgres:// URLs, and the migration entry point.
 
-The kernel does not know which modules hold models: the shell tells it once at start-up
-(`use_models`, from the installed domains). One Tortoise app, so foreign keys across domains
-stay plain.
+The kernel does not know which modules of the domains hold models: the shell tells it once
+at start-up (`use_models`, from the installed domains). One Tortoise app, so foreign keys
+across domains stay plain.
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ from flashcoop.core.i18n import gettext
 from flashcoop.core.settings import Settings
 
 APP_LABEL = "flashcoop"
+# The kernel's own tables (stored files), before those of the installed domains.
+KERNEL_MODELS = ("flashcoop.core.storage",)
 _model_modules: list[str] = []
 
 
 def use_models(modules: Sequence[str]) -> None:
     """Name the modules that hold models (the installed domains', in order)."""
-    _model_modules[:] = list(modules)
+    _model_modules[:] = [*KERNEL_MODELS, *modules]
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
