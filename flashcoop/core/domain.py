@@ -16,6 +16,7 @@ from typing import Any
 
 from flashcoop.core.jobs import Job
 from flashcoop.core.principal import Principal
+from flashcoop.core.settings import Settings
 from flashcoop.core.signals import Receiver, Signal
 
 # A section of a composed page: (template, context), rendered in the order of the domains.
@@ -28,7 +29,7 @@ MemberFigures = Callable[[Any, Sequence[Any]], Awaitable[dict[str, dict[str, Any
 # Adds subcommands to the `flashcoop` parser; each sets `func(args, settings) -> exit code`.
 Command = Callable[[Any], None]
 # Who is asking, from a Bearer token or the session: (bearer or None, session, settings).
-Identify = Callable[[str | None, dict[str, Any], Any], Awaitable[Principal]]
+Identify = Callable[[str | None, dict[str, Any], Settings], Awaitable[Principal]]
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,7 @@ async def home(request: Request) -> Response:
         return RedirectResponse("/me", status_code=303)
     if principal.user is None:
         return RedirectResponse("/login", status_code=303)
-    if principal.user.role == "funder":
-        return RedirectResponse("/cohorts", status_code=303)
-    return RedirectResponse("/cohorts", status_code=303)
+    return RedirectResponse("/cohorts", status_code=303)  # staff and funders alike
 
 
 async def switch_language(request: Request) -> Response:
