@@ -18,12 +18,12 @@ from flashcoop.core.principal import Principal
 ORDERS = {"joined": ("joined_at", "id"), "name": ("display_name", "id")}
 
 
-async def members(cohort_id: Any, *, order: str = "joined") -> list[Participant]:
+async def members(cohort_id: UUID, *, order: str = "joined") -> list[Participant]:
     """The cohort's participants, in order of arrival (or by name)."""
     return await Participant.filter(cohort_id=cohort_id).order_by(*ORDERS[order])
 
 
-async def member_count(cohort_id: Any) -> int:
+async def member_count(cohort_id: UUID) -> int:
     return await Participant.filter(cohort_id=cohort_id).count()
 
 
@@ -59,6 +59,6 @@ def person_name(
     return name
 
 
-async def names_by_id(cohort_id: Any, viewer: Principal | None = None) -> dict[str, str]:
+async def names_by_id(cohort_id: UUID, viewer: Principal | None = None) -> dict[str, str]:
     """Participant id (as str) → the name `viewer` sees, for every member of the cohort."""
     return {str(p.id): person_name(p, viewer) for p in await members(cohort_id)}
