@@ -7,10 +7,9 @@ funders and "erased" after an erasure hook in here, and reach every place at onc
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from flashcoop.cohorts.models import Participant
+from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.core.errors import NotFound
 from flashcoop.core.principal import Principal
 
@@ -34,7 +33,7 @@ def member(principal: Principal) -> Participant:
     return found
 
 
-async def participant_of(cohort: Any, participant_id: UUID | str) -> Participant:
+async def participant_of(cohort: Cohort, participant_id: UUID | str) -> Participant:
     """A participant of this cohort, or 404 (also for a malformed id)."""
     try:
         key = UUID(str(participant_id))
