@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from flashcoop.core.jobs import Job
@@ -50,7 +51,9 @@ class Domain:
 
 
 class House:
-    """The installed domains, in order (lowest first), and what they contribute together."""
+    """The installed domains, in order (lowest first), and what they contribute together.
+
+    Each aggregate is computed once: `identify` and the sections are asked on every request."""
 
     def __init__(self, domains: Sequence[Domain]) -> None:
         self.domains = tuple(domains)
@@ -67,43 +70,43 @@ class House:
     def _all(self, attribute: str) -> list[Any]:
         return [item for d in self.domains for item in getattr(d, attribute)]
 
-    @property
+    @cached_property
     def models(self) -> list[str]:
         return self._all("models")
 
-    @property
+    @cached_property
     def routes(self) -> list[Any]:
         return self._all("api_routes") + self._all("routes")
 
-    @property
+    @cached_property
     def openapi_paths(self) -> dict[str, Any]:
         return {path: item for d in self.domains for path, item in d.openapi.items()}
 
-    @property
+    @cached_property
     def commands(self) -> list[Command]:
         return self._all("commands")
 
-    @property
+    @cached_property
     def jobs(self) -> list[Job]:
         return self._all("jobs")
 
-    @property
+    @cached_property
     def home_sections(self) -> list[SectionProvider]:
         return self._all("home_sections")
 
-    @property
+    @cached_property
     def dashboard_sections(self) -> list[SectionProvider]:
         return self._all("dashboard_sections")
 
-    @property
+    @cached_property
     def member_figures(self) -> list[MemberFigures]:
         return self._all("member_figures")
 
-    @property
+    @cached_property
     def error_codes(self) -> dict[str, type[StrEnum]]:
         return {d.name: d.errors for d in self.domains if d.errors is not None}
 
-    @property
+    @cached_property
     def identify(self) -> Identify:
         found = [d.identify for d in self.domains if d.identify is not None]
         if len(found) != 1:

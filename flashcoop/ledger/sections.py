@@ -47,6 +47,8 @@ async def home_section(
         else set()
     )
     my_sales, my_count = await reports.participant_sales(cohort.id, participant.id)
+    collective_sales = await reports.collective_sales(cohort.id)
+    recorded = await confirmation(participant, (page or {}).get("recorded"), collective_sales)
     try:
         ensure_open(cohort)
         closed_reason = None
@@ -59,7 +61,7 @@ async def home_section(
             "products": products,
             "recent": mine,
             "reversed_ids": {str(i) for i in reversed_ids},
-            "collective_sales": await reports.collective_sales(cohort.id),
+            "collective_sales": collective_sales,
             "my_sales": my_sales,
             "my_count": my_count,
             "entry_id": str(uuid.uuid4()),
@@ -67,12 +69,14 @@ async def home_section(
             "can_expense": participant.role == "treasurer",
             "action": f"/cohorts/{cohort.id}/sales",
             "closed_reason": closed_reason,
-            "recorded": await confirmation(participant, (page or {}).get("recorded")),
+            "recorded": recorded,
         },
     )
 
 
-async def confirmation(participant: Participant, entry_id: str | None) -> Confirmation | None:
+async def confirmation(
+    participant: Participant, entry_id: str | None, collective_sales: int
+) -> Confirmation | None:
     """What to show after a sale was recorded (POST-redirect-GET with ?recorded=<id>)."""
     if not entry_id:
         return None
@@ -85,7 +89,7 @@ async def confirmation(participant: Participant, entry_id: str | None) -> Confir
     )
     if entry is None:
         return None
-    return Confirmation(entry, await reports.collective_sales(participant.cohort_id))
+    return Confirmation(entry, collective_sales)
 
 
 async def dashboard_section(cohort: Cohort, principal: Principal) -> Section | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -10,6 +12,12 @@ from flashcoop.cohorts.models import Cohort, Participant
 SCHEDULED, CANCELLED = "scheduled", "cancelled"
 ATTENDANCE_STATUSES = ("present", "late", "absent", "excused")
 ATTENDED = ("present", "late")  # the statuses that count towards hours
+
+
+def minutes_between(starts_at: datetime, ends_at: datetime) -> int:
+    """A workshop's length in whole minutes, as stored in `duration_minutes` (hours come
+    from it)."""
+    return int((ends_at - starts_at).total_seconds() // 60)
 
 
 class Workshop(Model):

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from flashcoop.cohorts.models import Cohort
 from flashcoop.core import i18n
 from flashcoop.core.errors import N_
-from flashcoop.workshops.models import Workshop
+from flashcoop.workshops.models import Workshop, minutes_between
 
 SLOTS = ((time(9, 30), time(12, 30)), (time(14, 0), time(17, 0)))
 PROGRAMME_DAYS = 7
@@ -169,7 +169,7 @@ async def create_default_programme(cohort: Cohort) -> list[Workshop]:
                 location=cohort.location,
                 starts_at=start,
                 ends_at=end,
-                duration_minutes=int((end - start).total_seconds() // 60),
+                duration_minutes=minutes_between(start, end),
                 competences=list(session.competences),
             )
         )

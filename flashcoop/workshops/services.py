@@ -23,7 +23,7 @@ from flashcoop.workshops.drafts import (
     check_changes,
     check_draft,
 )
-from flashcoop.workshops.models import CANCELLED, SCHEDULED, Workshop
+from flashcoop.workshops.models import CANCELLED, SCHEDULED, Workshop, minutes_between
 from flashcoop.workshops.programme import create_default_programme
 
 __all__ = [
@@ -74,7 +74,7 @@ async def create_workshops(
                     location=draft.location,
                     starts_at=start,
                     ends_at=end,
-                    duration_minutes=int((end - start).total_seconds() // 60),
+                    duration_minutes=minutes_between(start, end),
                     competences=list(plan.competences),
                 )
             )
@@ -111,7 +111,7 @@ async def update_workshop(
         workshop.location = changes.location
     workshop.competences = list(plan.competences)
     workshop.starts_at, workshop.ends_at = starts_at, ends_at
-    workshop.duration_minutes = int((ends_at - starts_at).total_seconds() // 60)
+    workshop.duration_minutes = minutes_between(starts_at, ends_at)
     workshop.status = status
     workshop.sequence += 1
     await workshop.save()
