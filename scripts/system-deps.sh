@@ -3,7 +3,9 @@
 # Chromium for the browser tests and screenshots, poppler-utils for looking at PDFs.
 # Installs only what is missing, and only when it can (root or sudo).
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+# Noto covers the names people bring (Arabic, Cyrillic, ...) and emoji on certificates.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core
+  fonts-noto-color-emoji)
 [ "${1:-}" = "--with-browser" ] && packages+=(chromium poppler-utils)
 missing=()
 for pkg in "${packages[@]}"; do

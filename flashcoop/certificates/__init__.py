@@ -1,1 +1,1 @@
-"""Skill certificates (coming): assessments, certificates, verification, badges."""
+"""Skill certificates: assessments, certificates, verification, badges."""

@@ -11,6 +11,7 @@ from tortoise.models import Model
 from flashcoop.accounts.models import Organisation
 
 SURPLUS_RULES = ("equal", "hours", "sales")
+GENDERS = ("female", "male", "other")
 PROGRAMMES = ("flashcoop-7-days", "none")
 # Stored states. "scheduled" is not stored: it is an open cohort whose start is still ahead.
 OPEN, CLOSING, CLOSED = "active", "closing", "closed"
@@ -110,6 +111,9 @@ class Participant(Model):
     email = fields.CharField(max_length=254, default="")
     # Consent to show the name to funders; without it reports pseudonymise the member.
     consent_share_name = fields.BooleanField(default=False)
+    # Optional profile, for funders' anonymous indicators only: "" when not given.
+    gender = fields.CharField(max_length=16, default="")  # GENDERS or ""
+    birth_year = fields.IntField(null=True)
     role = fields.CharField(max_length=16, default="member")  # member | treasurer
     pin_hash = fields.CharField(max_length=200)
     # Bumped on PIN reset or a new sign-in card: older cards and sessions stop working.
@@ -120,3 +124,19 @@ class Participant(Model):
         table = "participant"
         unique_together = (("cohort", "name_key"),)
         ordering = ["joined_at"]
+
+
+class CustomFramework(Model):
+    # A skills framework a structure defined itself (same shape as the built-in JSON files:
+    # areas, competences, a scale of 3 or 4 levels, labels in French and English).
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "flashcoop.Organisation", related_name="frameworks", on_delete=fields.RESTRICT
+    )
+    organisation_id: int
+    key = fields.CharField(max_length=32, unique=True)
+    data: dict = fields.JSONField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "custom_framework"
