@@ -90,3 +90,10 @@ def frameworks() -> dict[str, Framework]:
 
 def framework(key: str = DEFAULT) -> Framework:
     return frameworks()[key]
+
+
+async def cohort_framework(cohort: object) -> Framework:
+    """The framework of a cohort: built in, or one its structure defined.
+
+    (Stub: the assessments work adds structures' own frameworks; built-in ones only for now.)"""
+    return framework(str(getattr(cohort, "framework", DEFAULT)))
