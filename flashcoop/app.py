@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -19,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from flashcoop.core import db, i18n
-from flashcoop.core.errors import DomainError, NotFound
+from flashcoop.core.errors import N_, CoreError, DomainError, NotFound, Refused
 from flashcoop.core.settings import Settings
 from flashcoop.domains import house
 from flashcoop.web import openapi, pages
@@ -70,6 +71,28 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return await _domain_error(request, NotFound())
 
 
+async def _http_error(request: Request, exc: Exception) -> Response:
+    # Starlette's own refusals (a method a route does not take, ...): the API keeps its shape.
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return await _not_found(request, exc)
+    if not request.url.path.startswith("/api/"):
+        return Response(exc.detail, status_code=exc.status_code, headers=exc.headers)
+    if exc.status_code == 405:
+        refusal = Refused(405, CoreError.METHOD_NOT_ALLOWED, N_("This method is not allowed here."))
+    else:
+        refusal = Refused(exc.status_code, CoreError.MALFORMED, N_("The request is not valid."))
+    return error_json(refusal)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    # Logged by Starlette with its traceback; the client gets no detail of it.
+    refusal = Refused(500, CoreError.SERVER_ERROR, N_("Something went wrong on our side."))
+    if request.url.path.startswith("/api/"):
+        return error_json(refusal)
+    return render(request, "error.html", {"error": refusal}, status=500)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level)
@@ -106,7 +129,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=all_routes(),
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={DomainError: _domain_error, 404: _not_found},
+        exception_handlers={
+            DomainError: _domain_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
     )
     app.state.settings = settings
     app.state.house = house()

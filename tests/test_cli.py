@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from flashcoop.domains import house
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -90,7 +92,9 @@ def test_token_for_unknown_user_fails_without_stdout(run_cli):
 def test_run_jobs_runs_every_job_once_or_only_the_named_ones(run_cli):
     everything = run_cli("run-jobs")
     assert everything.returncode == 0, everything.stderr
-    assert everything.stdout.splitlines() == ["outbox: 0", "reminders: 0"]
+    names = [job.name for job in house().jobs]
+    assert {"outbox", "reminders"} <= set(names)
+    assert everything.stdout.splitlines() == [f"{name}: 0" for name in names]
     one = run_cli("run-jobs", "--only", "reminders")
     assert one.returncode == 0, one.stderr
     assert one.stdout.splitlines() == ["reminders: 0"]

@@ -61,7 +61,7 @@ async def test_product_sale_in_three_taps_without_javascript(client, settings):
     assert entry.author_id == member.id
     assert await LedgerEntry.all().count() == 1
     shown = await client.get(response.headers["location"])
-    assert "Enregistré : Jus d&#39;orange, 7,50\xa0€." in shown.text
+    assert "Enregistré\u202f: Jus d&#39;orange, 7,50\xa0€." in shown.text
     assert "Ensemble, nous avons vendu 7,50\xa0€." in shown.text
 
 

@@ -56,5 +56,5 @@ async def test_home_lists_my_sales_with_corrections_and_the_collective_total(cli
     await sign_in_participant(client, settings, me)
     page = await client.get("/me")
     assert 'class="sale reversed"' in page.text
-    assert "Ventes : 1, pour 2,50\xa0€" in page.text
+    assert "Ventes\u202f: 1, pour 2,50\xa0€" in page.text
     assert "6,50\xa0€" in page.text

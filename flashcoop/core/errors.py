@@ -38,6 +38,10 @@ class CoreError(StrEnum):
     RATE_LIMITED = "rate_limited"
     MALFORMED = "malformed"
     UNAUTHENTICATED = "unauthenticated"
+    CSRF_FAILED = "csrf_failed"
+    TOO_LARGE = "too_large"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    SERVER_ERROR = "server_error"
 
 
 class DomainError(Exception):
@@ -88,3 +92,12 @@ class RateLimited(DomainError):
         super().__init__(
             CoreError.RATE_LIMITED, N_("Too many attempts. Wait a few minutes and retry.")
         )
+
+
+class Refused(DomainError):
+    """A refusal that is not a rule of a domain (an expired form, a body too large, a method
+    a route does not take, a fault): it keeps the API's error shape under /api/."""
+
+    def __init__(self, status: int, code: CoreError, message: str) -> None:
+        super().__init__(code, message)
+        self.status = status

@@ -8,6 +8,7 @@ catalog is committed. Each domain keeps its own .po file; they are merged per la
 from __future__ import annotations
 
 import io
+import re
 from contextvars import ContextVar
 from datetime import datetime
 from functools import cache
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -26,12 +28,37 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 _current: ContextVar[str] = ContextVar("flashcoop_language", default="fr")
 
 
+# French puts a narrow no-break space before « : ; ! ? » and inside « guillemets »; the
+# catalogs are typed with plain spaces, so a line never breaks before the mark on a phone.
+_FRENCH_SPACES = (
+    (re.compile(r" ([:;!?»])"), "\u202f\\1"),
+    (re.compile(r"« "), "«\u202f"),
+)
+
+
+def french_typography(text: str) -> str:
+    for pattern, replacement in _FRENCH_SPACES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _typeset(catalog: Catalog, language: str) -> None:
+    if language != "fr":
+        return
+    for message in catalog:
+        if isinstance(message.string, str):
+            message.string = french_typography(message.string)
+        elif isinstance(message.string, tuple):
+            message.string = tuple(french_typography(s) for s in message.string)
+
+
 @cache
 def translations(language: str) -> NullTranslations:
     merged: NullTranslations | None = None
     for po_path in sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po")):
         with po_path.open("rb") as handle:
             catalog = read_po(handle, locale=language)
+        _typeset(catalog, language)
         buffer = io.BytesIO()
         write_mo(buffer, catalog)
         buffer.seek(0)

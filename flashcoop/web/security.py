@@ -15,8 +15,12 @@ from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from flashcoop.core import i18n
+from flashcoop.core.errors import N_, CoreError, DomainError, Refused
+from flashcoop.web.api import error_json
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -97,14 +101,13 @@ class CSRFMiddleware:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > MAX_FORM_BYTES:
-                await PlainTextResponse("Request too large", 413)(scope, receive, send)
+                await _refusal(is_api, TOO_LARGE)(scope, receive, send)
                 return
         sent = headers.get(CSRF_HEADER)
         if sent is None and not is_api:
             sent = await _form_token(scope, headers, body)
         if not expected or not sent or not hmac.compare_digest(str(expected), sent):
-            response = PlainTextResponse("CSRF check failed: reload the page and retry.", 403)
-            await response(scope, receive, send)
+            await _refusal(is_api, CSRF_FAILED)(scope, receive, send)
             return
 
         replayed = False
@@ -117,6 +120,19 @@ class CSRFMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+TOO_LARGE = Refused(413, CoreError.TOO_LARGE, N_("The request is too large."))
+CSRF_FAILED = Refused(
+    403, CoreError.CSRF_FAILED, N_("The form has expired: reload the page and try again.")
+)
+
+
+def _refusal(is_api: bool, error: DomainError) -> Response:
+    """The API's error shape under /api/, a short translated text for a page's form."""
+    if is_api:
+        return error_json(error)
+    return PlainTextResponse(error.text.render(i18n.gettext), error.status)
 
 
 async def _form_token(scope: Scope, headers: Headers, body: bytes) -> str | None:

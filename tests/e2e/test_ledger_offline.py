@@ -162,7 +162,7 @@ async def test_sales_logged_offline_survive_a_reload_and_are_sent_once(ledger_se
     )
     status = await page.locator("#sale-status").inner_text()
     assert "Ensemble, nous avons vendu 21,20" in status
-    assert "Ventes : 3, pour 21,20" in await page.locator("#my-total").inner_text()
+    assert "Ventes\u202f: 3, pour 21,20" in await page.locator("#my-total").inner_text()
 
     # Reloading again online sends nothing more.
     await page.reload()
