@@ -25,7 +25,7 @@ from flashcoop.core.settings import Settings
 from flashcoop.domains import house
 from flashcoop.web import openapi, pages
 from flashcoop.web.api import error_json
-from flashcoop.web.security import CSRFMiddleware, SecurityHeadersMiddleware
+from flashcoop.web.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHeadersMiddleware
 from flashcoop.web.templating import render
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -86,8 +86,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    # Logged by Starlette with its traceback; the client gets no detail of it.
-    refusal = Refused(500, CoreError.SERVER_ERROR, N_("Something went wrong on our side."))
+    # Logged by Starlette with its traceback; the client gets no detail of it. A database
+    # that cannot be reached is 503, as /healthz says: the client may retry later.
+    if db.is_unavailable(exc):
+        refusal = Refused(
+            503, CoreError.DATABASE_UNAVAILABLE, N_("The service is unavailable: try again soon.")
+        )
+    else:
+        refusal = Refused(500, CoreError.SERVER_ERROR, N_("Something went wrong on our side."))
     if request.url.path.startswith("/api/"):
         return error_json(refusal)
     return render(request, "error.html", {"error": refusal}, status=500)
@@ -114,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     middleware = [
         Middleware(SecurityHeadersMiddleware, https=settings.https),
+        Middleware(BodyLimitMiddleware),
         Middleware(
             SessionMiddleware,
             secret_key=settings.secret_key,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.exceptions import DBConnectionError, OperationalError
 from tortoise.migrations.api.migrate import migrate as tortoise_migrate
 
 from flashcoop.core.errors import DomainError
@@ -66,6 +67,37 @@ async def migrate(database_url: str) -> None:
         await tortoise_migrate(config=tortoise_config(database_url))
     finally:
         await Tortoise.close_connections()
+
+
+# Names of driver errors that mean "the server is not there" (asyncpg is optional, so its
+# classes are recognised by name rather than imported).
+_UNAVAILABLE_NAMES = {
+    "ConnectionDoesNotExistError",
+    "InterfaceError",
+    "CannotConnectNowError",
+    "ConnectionFailureError",
+    "AdminShutdownError",
+    "TooManyConnectionsError",
+}
+_UNAVAILABLE_WORDS = ("connection", "closed", "locked", "terminat", "could not connect")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when `exc` (or what caused it) says the database cannot be reached right now."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, DBConnectionError | ConnectionError | TimeoutError):
+            return True
+        if isinstance(seen, OSError) or type(seen).__name__ in _UNAVAILABLE_NAMES:
+            return True
+        if isinstance(seen, OperationalError) and any(
+            word in str(seen).lower() for word in _UNAVAILABLE_WORDS
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def dialect() -> str:

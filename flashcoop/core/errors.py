@@ -42,6 +42,7 @@ class CoreError(StrEnum):
     TOO_LARGE = "too_large"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     SERVER_ERROR = "server_error"
+    DATABASE_UNAVAILABLE = "database_unavailable"
 
 
 class DomainError(Exception):

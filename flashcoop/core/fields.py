@@ -45,7 +45,7 @@ class Fields:
             self.error(name, N_("Enter text."))
             return default
         value = unicodedata.normalize("NFC", value.strip())
-        if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in value):
+        if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t" for c in value):
             self.error(name, N_("This text contains invalid characters."))
             return default
         if len(value) > max_len:
@@ -109,6 +109,9 @@ class Fields:
             return None
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2999
+
+
 def parse_datetime(value: Any, tz: ZoneInfo) -> datetime | None:
     if isinstance(value, datetime):
         moment = value
@@ -117,6 +120,8 @@ def parse_datetime(value: Any, tz: ZoneInfo) -> datetime | None:
             moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
         except ValueError:
             return None
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        return None  # year 1 or 9999 with an offset would overflow; no sale is dated so
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment.astimezone(ZoneInfo("UTC"))

@@ -9,25 +9,55 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from flashcoop.core import i18n
-from flashcoop.core.errors import CoreError, DomainError, ValidationError
+from flashcoop.core.errors import N_, CoreError, DomainError, ValidationError
 
 
 class MalformedBody(DomainError):
     status = 400
 
-    def __init__(self) -> None:
-        super().__init__(CoreError.MALFORMED, "The request body is not a JSON object.")
+    def __init__(self, message: str = N_("The request body is not a JSON object.")) -> None:
+        super().__init__(CoreError.MALFORMED, message)
+
+
+UNSTORABLE = N_(
+    "The body holds what cannot be stored: a NUL character, a lone surrogate, "
+    "a number beyond 64 bits, or nesting deeper than 32 levels."
+)
+MAX_DEPTH = 32
+INT64 = 2**63
+
+
+def _storable(value: Any, depth: int = 0) -> bool:
+    """False for what no database column takes (and PostgreSQL refuses with an error)."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, str):
+        return "\x00" not in value and not any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, int):
+        return -INT64 <= value < INT64
+    if isinstance(value, float):
+        return value == value and abs(value) != float("inf")
+    if isinstance(value, list):
+        return all(_storable(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return all(_storable(k, depth + 1) and _storable(v, depth + 1) for k, v in value.items())
+    return False
 
 
 async def json_body(request: Request) -> dict[str, Any]:
+    """The body as a JSON object whose every value a database can store; 400 otherwise."""
     if not request.headers.get("content-type", "").startswith("application/json"):
         raise MalformedBody()
     try:
         data = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise MalformedBody() from exc
     if not isinstance(data, dict):
         raise MalformedBody()
+    if not _storable(data):
+        raise MalformedBody(UNSTORABLE)
     return data
 
 

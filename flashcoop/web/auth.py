@@ -35,10 +35,9 @@ async def get_principal(request: Request) -> Principal:
 
 
 def _fresh_session(request: Request) -> None:
-    csrf = request.session.get("csrf")
-    request.session.clear()  # a new identity gets a fresh session (no fixation)
-    if csrf:
-        request.session["csrf"] = csrf
+    # A new identity gets a fresh session, CSRF token included (no fixation of either): the
+    # next page draws a new token.
+    request.session.clear()
 
 
 def sign_in_user(request: Request, user: StaffUser) -> None:

@@ -36,7 +36,9 @@ async def home(request: Request) -> Response:
         return RedirectResponse("/me", status_code=303)
     if principal.user is None:
         return RedirectResponse("/login", status_code=303)
-    return RedirectResponse("/cohorts", status_code=303)  # staff and funders alike
+    if principal.user.role == "funder":
+        return RedirectResponse("/funder", status_code=303)  # the funder portal
+    return RedirectResponse("/cohorts", status_code=303)
 
 
 async def switch_language(request: Request) -> Response:

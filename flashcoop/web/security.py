@@ -25,7 +25,8 @@ from flashcoop.web.api import error_json
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-MAX_FORM_BYTES = 2 * 1024 * 1024
+MAX_FORM_BYTES = 2 * 1024 * 1024  # a page's form (multipart included)
+MAX_API_BYTES = 256 * 1024  # a JSON body: the largest (a framework, a cohort) is a few kB
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -66,10 +67,63 @@ class SecurityHeadersMiddleware:
                 ]
                 if self.https:
                     extra.append((b"strict-transport-security", b"max-age=31536000"))
+                if not scope["path"].startswith("/static/"):
+                    # Pages and API answers speak of someone: no shared or disk cache keeps them.
+                    extra.append((b"cache-control", b"no-store"))
                 headers.extend((k, v) for k, v in extra if k not in present)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimitMiddleware:
+    """Refuse a body past its route class's limit before reading past it (413).
+
+    A declared length is checked before anything is read; a chunked body is read up to the
+    limit and no further. Runs outermost, so no other layer buffers an oversized body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        is_api = scope["path"].startswith("/api/")
+        limit = MAX_API_BYTES if is_api else MAX_FORM_BYTES
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > limit:
+                await _refusal(is_api, TOO_LARGE)(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > limit:
+                await _refusal(is_api, TOO_LARGE)(scope, receive, send)
+                return
+        await self.app(scope, _replay(body, receive), send)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives the already-read body once, then whatever the client sends."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 class CSRFMiddleware:
@@ -94,15 +148,13 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
 
+        # BodyLimitMiddleware, outside, already bounded the body.
         body = b""
         more = True
         while more:
             message = await receive()
             body += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > MAX_FORM_BYTES:
-                await _refusal(is_api, TOO_LARGE)(scope, receive, send)
-                return
         sent = headers.get(CSRF_HEADER)
         if sent is None and not is_api:
             sent = await _form_token(scope, headers, body)
@@ -110,16 +162,7 @@ class CSRFMiddleware:
             await _refusal(is_api, CSRF_FAILED)(scope, receive, send)
             return
 
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, _replay(body, receive), send)
 
 
 TOO_LARGE = Refused(413, CoreError.TOO_LARGE, N_("The request is too large."))
