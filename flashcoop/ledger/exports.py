@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flashcoop.cohorts.members import names_by_id
 from flashcoop.cohorts.models import Cohort
+from flashcoop.core.csvfile import csv_bytes
 from flashcoop.core.fields import format_amount
 from flashcoop.core.principal import Principal
 from flashcoop.ledger.models import LedgerEntry
@@ -35,35 +33,27 @@ async def entries_csv(cohort: Cohort, *, sep: str = ",", viewer: Principal | Non
     """Every entry in seq order, header first, people named as `viewer` sees them; with
     sep=";" amounts use a decimal comma."""
     names = await names_by_id(cohort.id, viewer)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    rows = []
     for entry in await LedgerEntry.filter(cohort_id=cohort.id).order_by("seq"):
         amount = format_amount(entry.amount_cents)
-        writer.writerow(
+        rows.append(
             [
                 entry.seq,
-                entry.id,
+                str(entry.id),
                 entry.kind,
                 entry.occurred_at.isoformat(),
                 entry.local_day,
-                _cell(entry.label),
+                entry.label,
                 entry.quantity,
                 amount.replace(".", ",") if sep == ";" else amount,
                 cohort.currency,
                 entry.payment_method,
-                entry.participant_id or "",
-                _cell(names.get(str(entry.participant_id), "")),
-                entry.reverses_id or "",
-                _cell(entry.reason),
+                str(entry.participant_id or ""),
+                names.get(str(entry.participant_id), ""),
+                str(entry.reverses_id or ""),
+                entry.reason,
                 entry.recorded_at.isoformat(),
                 entry.hash,
             ]
         )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _cell(text: str) -> str:
-    # A label typed on a phone must not become a formula in the facilitator's spreadsheet.
-    text = text.replace("\r", " ").replace("\n", " ")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_bytes(HEADER, rows, sep=sep)
