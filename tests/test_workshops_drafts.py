@@ -22,7 +22,7 @@ from tests.workshop_helpers import make_workshop
 async def test_read_workshop_gives_a_frozen_draft(app):
     cohort = await make_cohort()
     start = (utcnow() + timedelta(days=1)).replace(microsecond=0)
-    draft = read_workshop(
+    draft = await read_workshop(
         {
             "title": " Pitch ",
             "starts_at": start.isoformat(),
@@ -45,7 +45,7 @@ async def test_readers_report_shape_and_cohort_rules_at_once(app):
     cohort = await make_cohort()
     late = cohort.ends_at - timedelta(hours=1)
     with pytest.raises(ValidationError) as caught:
-        read_workshop(
+        await read_workshop(
             {
                 "title": "",
                 "starts_at": late.isoformat(),
@@ -57,12 +57,12 @@ async def test_readers_report_shape_and_cohort_rules_at_once(app):
     assert set(caught.value.fields) == {"title", "starts_at", "competences"}
     workshop = await make_workshop(cohort)
     with pytest.raises(ValidationError) as caught:
-        read_changes({"title": "", "starts_at": late.isoformat()}, workshop, cohort)
+        await read_changes({"title": "", "starts_at": late.isoformat()}, workshop, cohort)
     assert set(caught.value.fields) == {"title", "starts_at"}
     with pytest.raises(ValidationError) as caught:
-        read_changes({"starts_at": "soon", "status": "done"}, workshop, cohort)
+        await read_changes({"starts_at": "soon", "status": "done"}, workshop, cohort)
     assert set(caught.value.fields) == {"starts_at", "status"}
-    assert read_changes({}, workshop, cohort) == WorkshopChanges()
+    assert await read_changes({}, workshop, cohort) == WorkshopChanges()
 
 
 async def test_a_frozen_cohort_refuses_a_body_before_reading_it(app):
@@ -75,7 +75,7 @@ async def test_a_frozen_cohort_refuses_a_body_before_reading_it(app):
         lambda: read_changes({"title": ""}, workshop, cohort),
     ):
         with pytest.raises(DomainError) as caught:
-            read()
+            await read()
         assert caught.value.code == "cohort_closed"
 
 

@@ -1,6 +1,14 @@
 """What the cohorts domain contributes: cohorts, joining, participants, the composed pages."""
 
-from flashcoop.cohorts import api, identity, openapi, pages, routes
+from flashcoop.cohorts import (
+    api,
+    frameworks_api,
+    frameworks_routes,
+    identity,
+    openapi,
+    pages,
+    routes,
+)
 from flashcoop.cohorts.errors import CohortsError
 from flashcoop.core.domain import Domain
 
@@ -8,9 +16,9 @@ DOMAIN = Domain(
     name="cohorts",
     models=("flashcoop.cohorts.models",),
     # /cohorts/new before the dashboard's /cohorts/{cohort_id}.
-    routes=(*routes.routes, *pages.routes),
-    api_routes=(*api.routes, *pages.api_routes),
-    openapi=openapi.PATHS,
+    routes=(*routes.routes, *pages.routes, *frameworks_routes.routes),
+    api_routes=(*api.routes, *pages.api_routes, *frameworks_api.routes),
+    openapi={**openapi.PATHS, **frameworks_api.PATHS},
     errors=CohortsError,
     identify=identity.identify,
 )

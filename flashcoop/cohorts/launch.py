@@ -88,7 +88,6 @@ async def read_cohort(
     if currency not in list_currencies():
         form.error("currency", N_("Unknown currency code."))
     surplus_rule = form.choice("surplus_rule", SURPLUS_RULES, default="equal")
-    framework = form.choice("framework", tuple(skills.frameworks()), default=skills.DEFAULT)
     programme = form.choice("programme", PROGRAMMES, default="none")
     threshold = form.integer("attendance_threshold", low=0, high=100, default=0)
     products = _products(form)
@@ -96,6 +95,9 @@ async def read_cohort(
     structure_id = user.organisation_id
     if structure_id is None:
         structure_id = await _structure_for_admin(form)
+    # The built-in frameworks, or one the structure running the cohort defined.
+    usable = await skills.usable_frameworks(structure_id or None)
+    framework = form.choice("framework", tuple(f.key for f in usable), default=skills.DEFAULT)
     form.check()
     assert starts_at is not None and ends_at is not None
     return CohortDraft(
@@ -203,6 +205,20 @@ async def _structure_for_admin(form: Fields) -> int:
         form.error("structure_id", N_("Choose the structure that runs this cohort."))
         return 0
     return structure.id
+
+
+async def framework_options(principal: Principal) -> list[tuple[str, str]]:
+    """(key, name) of the frameworks the launch form offers: the built-in ones and the
+    structure's own (every structure's for an administrator, who launches for any)."""
+    user = _launcher(principal)
+    if user.organisation_id is None:
+        found = await skills.every_framework()
+    else:
+        found = await skills.usable_frameworks(user.organisation_id)
+    return [
+        (f.key, f"{f.name} ({f.key})" if f.key not in skills.frameworks() else str(f.name))
+        for f in found
+    ]
 
 
 def new_join_code() -> str:

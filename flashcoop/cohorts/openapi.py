@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flashcoop.cohorts.skills import frameworks
+from flashcoop.cohorts.custom_frameworks import KEY_RE
 from flashcoop.web.openapi import BOOL, INT, MONEY, TEXT, TIME, UUID, C, items_of, obj, op
 
 COHORT = obj(
@@ -39,7 +39,7 @@ COHORT_IN = obj(
     timezone=TEXT,
     currency=TEXT,
     surplus_rule={"enum": ["equal", "hours", "sales"]},
-    framework={"enum": sorted(frameworks())},
+    framework={"type": "string", "pattern": KEY_RE.pattern, "example": "entrecomp"},
     attendance_threshold=INT,
     products={"type": "array", "items": obj(["label", "price"], label=TEXT, price=MONEY)},
     programme={"enum": ["flashcoop-7-days", "none"]},
@@ -80,6 +80,19 @@ PATHS: dict[str, Any] = {
             errors=(400, 401, 403, 404, 422),
         ),
     },
+    "/api/v1/cohorts/{cohort_id}/participants/{participant_id}": {
+        "patch": op(
+            "Change a participant's role or optional profile (staff); only the fields sent",
+            params=["cohort_id", "participant_id"],
+            response=PARTICIPANT,
+            body=obj(
+                role={"enum": ["member", "treasurer"]},
+                gender={"enum": ["female", "male", "other", ""]},
+                birth_year={"type": ["integer", "null"], "minimum": 1900},
+            ),
+            errors=(400, 401, 403, 404, 409, 422),
+        ),
+    },
     "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/signin-link": {
         "get": op(
             "A personal sign-in link to print as a QR card (staff)",
@@ -97,6 +110,8 @@ PATHS: dict[str, Any] = {
                 code=TEXT,
                 display_name=TEXT,
                 pin=TEXT,
+                gender={"enum": ["female", "male", "other", ""]},
+                birth_year={"type": ["integer", "null"], "minimum": 1900},
                 first_name=TEXT,
                 last_name=TEXT,
             ),

@@ -62,6 +62,7 @@ async def _launch_context(principal: Principal) -> dict[str, Any]:
         "structures": structures,
         "structure_options": [("", "—")] + [(str(s.id), s.name) for s in structures],
         "zones": forms.COMMON_ZONES,
+        "framework_options": await launch.framework_options(principal),
     }
 
 

@@ -14,14 +14,14 @@ from uuid import UUID
 from icalendar import Calendar, Event
 
 from flashcoop.cohorts.models import Cohort, Participant
-from flashcoop.cohorts.skills import framework
+from flashcoop.cohorts.skills import cohort_framework
 from flashcoop.core.settings import Settings
 from flashcoop.workshops.models import CANCELLED, Workshop
 
 
-def build_calendar(cohort: Cohort, workshops: list[Workshop], *, base_url: str) -> bytes:
+async def build_calendar(cohort: Cohort, workshops: list[Workshop], *, base_url: str) -> bytes:
     tz = cohort.tz
-    skills = framework(cohort.framework)
+    skills = await cohort_framework(cohort)
     calendar = Calendar()
     calendar.add("prodid", "-//flashcoop//workshops//EN")
     calendar.add("version", "2.0")

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from flashcoop.cohorts.models import Cohort
 from flashcoop.cohorts.services import ensure_open
-from flashcoop.cohorts.skills import framework
+from flashcoop.cohorts.skills import Framework, cohort_framework
 from flashcoop.core.errors import N_
 from flashcoop.core.fields import TEXT_MAX, TITLE_MAX, Fields
 from flashcoop.workshops.models import CANCELLED, SCHEDULED, Workshop
@@ -60,7 +60,7 @@ class Plan:
     slots: tuple[Slot, ...]
 
 
-def read_workshop(
+async def read_workshop(
     data: dict[str, Any], cohort: Cohort, *, now: datetime | None = None
 ) -> WorkshopDraft:
     """A new workshop's body as a WorkshopDraft, every invalid field at once (422), the
@@ -74,7 +74,7 @@ def read_workshop(
     starts_at = form.moment("starts_at", cohort.tz)
     ends_at = form.moment("ends_at", cohort.tz)
     until = form.day("repeat_weekly_until")
-    competences = _known(form, cohort, codes)
+    competences = _known(form, await cohort_framework(cohort), codes)
     if starts_at is not None and ends_at is not None:
         _slots(form, cohort, starts_at, ends_at, until)
     form.check()
@@ -82,7 +82,7 @@ def read_workshop(
     return WorkshopDraft(title, starts_at, ends_at, description, location, competences, until)
 
 
-def read_changes(
+async def read_changes(
     data: dict[str, Any], workshop: Workshop, cohort: Cohort, *, now: datetime | None = None
 ) -> WorkshopChanges:
     """An edit's body as WorkshopChanges (a field left out is left unchanged), every invalid
@@ -100,7 +100,11 @@ def read_changes(
     location = (
         form.text("location", required=False, max_len=TITLE_MAX) if "location" in given else None
     )
-    competences = _known(form, cohort, _codes(form)) if "competences" in given else None
+    competences = (
+        _known(form, await cohort_framework(cohort), _codes(form))
+        if "competences" in given
+        else None
+    )
     starts_at = form.moment("starts_at", tz) if "starts_at" in given else None
     ends_at = form.moment("ends_at", tz) if "ends_at" in given else None
     status = form.choice("status", STATUSES, default="") or None
@@ -118,16 +122,16 @@ def read_changes(
     )
 
 
-def check_draft(cohort: Cohort, draft: WorkshopDraft) -> Plan:
+async def check_draft(cohort: Cohort, draft: WorkshopDraft) -> Plan:
     """The draft's plan once the cohort's rules hold (422 with the readers' messages)."""
     form = Fields({})
-    competences = _known(form, cohort, draft.competences)
+    competences = _known(form, await cohort_framework(cohort), draft.competences)
     slots = _slots(form, cohort, draft.starts_at, draft.ends_at, draft.repeat_weekly_until)
     form.check()
     return Plan(competences, tuple(slots))
 
 
-def check_changes(workshop: Workshop, cohort: Cohort, changes: WorkshopChanges) -> Plan:
+async def check_changes(workshop: Workshop, cohort: Cohort, changes: WorkshopChanges) -> Plan:
     """The workshop's competences and its one slot after the changes, once the cohort's rules
     hold (422 with the readers' messages)."""
     if changes.status not in (None, *STATUSES):
@@ -135,7 +139,7 @@ def check_changes(workshop: Workshop, cohort: Cohort, changes: WorkshopChanges) 
     form = Fields({})
     competences = tuple(workshop.competences)
     if changes.competences is not None:
-        competences = _known(form, cohort, changes.competences)
+        competences = _known(form, await cohort_framework(cohort), changes.competences)
     slot = _new_times(form, workshop, cohort, changes.starts_at, changes.ends_at)
     form.check()
     return Plan(competences, (slot,))
@@ -171,8 +175,7 @@ def _codes(form: Fields) -> tuple[str, ...]:
     return tuple(raw)
 
 
-def _known(form: Fields, cohort: Cohort, codes: Sequence[str]) -> tuple[str, ...]:
-    skills = framework(cohort.framework)
+def _known(form: Fields, skills: Framework, codes: Sequence[str]) -> tuple[str, ...]:
     unknown = [c for c in codes if c not in skills.codes]
     if unknown:
         form.error("competences", N_("Unknown competence: {codes}."), codes=", ".join(unknown))

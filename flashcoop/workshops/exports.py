@@ -51,7 +51,7 @@ async def attendance_summary(request: Request) -> Response:
 
 async def _feed(cohort: Cohort, request: Request) -> Response:
     items = await workshops.cohort_workshops(cohort)
-    body = build_calendar(cohort, items, base_url=settings_of(request).base_url)
+    body = await build_calendar(cohort, items, base_url=settings_of(request).base_url)
     return Response(body, media_type=ICS, headers={"Cache-Control": "private, max-age=300"})
 
 

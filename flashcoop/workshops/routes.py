@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from flashcoop.cohorts import services
 from flashcoop.cohorts.models import Cohort
-from flashcoop.cohorts.skills import framework
+from flashcoop.cohorts.skills import cohort_framework
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import ValidationError
 from flashcoop.web.auth import require, settings_of
@@ -30,7 +30,7 @@ def form_data(form: FormData) -> dict[str, Any]:
     return data
 
 
-def _page(
+async def _page(
     request: Request,
     cohort: Cohort,
     items: list[Workshop],
@@ -39,10 +39,12 @@ def _page(
     errors: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
+    skills = await cohort_framework(cohort)
     context = {
         "cohort": cohort,
         "workshops": items,
-        "competences": framework(cohort.framework).competences,
+        "skills": skills,
+        "competences": skills.competences,
         "values": values or {"competences": []},
         "errors": errors or {},
         "now": utcnow(),
@@ -55,12 +57,12 @@ async def workshop_list(request: Request) -> Response:
     cohort = await services.get_cohort(principal, request.path_params["cohort_id"], staff=True)
     items = await workshops.cohort_workshops(cohort)
     if request.method == "GET":
-        return _page(request, cohort, items)
+        return await _page(request, cohort, items)
     data = form_data(await request.form())
     try:
-        await workshops.create_workshops(cohort, read_workshop(data, cohort))
+        await workshops.create_workshops(cohort, await read_workshop(data, cohort))
     except ValidationError as exc:
-        return _page(request, cohort, items, values=data, errors=exc.fields, status=422)
+        return await _page(request, cohort, items, values=data, errors=exc.fields, status=422)
     return RedirectResponse(f"/cohorts/{cohort.id}/workshops", status_code=303)
 
 
@@ -69,10 +71,12 @@ async def workshop_edit(request: Request) -> Response:
     workshop, cohort = await workshops.get_workshop(
         principal, request.path_params["workshop_id"], staff=True
     )
+    skills = await cohort_framework(cohort)
     context: dict[str, Any] = {
         "cohort": cohort,
         "workshop": workshop,
-        "competences": framework(cohort.framework).competences,
+        "skills": skills,
+        "competences": skills.competences,
         "errors": {},
     }
     if request.method == "GET":
@@ -86,7 +90,7 @@ async def workshop_edit(request: Request) -> Response:
     data = form_data(await request.form())
     data.pop("repeat_weekly_until", None)
     try:
-        changes = read_changes(data, workshop, cohort)
+        changes = await read_changes(data, workshop, cohort)
         await workshops.update_workshop(workshop, cohort, changes, settings=settings_of(request))
     except ValidationError as exc:
         context.update(values=data, errors=exc.fields)

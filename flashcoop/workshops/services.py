@@ -60,7 +60,7 @@ async def create_workshops(
     """Create the drafted workshop, or its weekly series, all or none: only while the cohort
     is open (409), inside its period and with competences of its framework (422)."""
     ensure_open(cohort, now=now, started=False)
-    plan = check_draft(cohort, draft)
+    plan = await check_draft(cohort, draft)
     series = uuid.uuid4() if len(plan.slots) > 1 else None
     created: list[Workshop] = []
     async with in_transaction():
@@ -98,7 +98,7 @@ async def update_workshop(
     come, and of a cancellation or restoration before it ends."""
     now = now or utcnow()
     ensure_open(cohort, now=now, started=False)
-    plan = check_changes(workshop, cohort, changes)
+    plan = await check_changes(workshop, cohort, changes)
     [(starts_at, ends_at)] = plan.slots
     status = changes.status or workshop.status
     moved = (starts_at, ends_at) != (workshop.starts_at, workshop.ends_at)
