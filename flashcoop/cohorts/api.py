@@ -60,6 +60,8 @@ def participant_json(participant: Participant) -> dict[str, Any]:
         "cohort_id": str(participant.cohort_id),
         "display_name": members.person_name(participant),
         "role": participant.role,
+        "gender": participant.gender or None,
+        "birth_year": participant.birth_year,
     }
 
 
@@ -165,6 +167,14 @@ async def participant_pin(request: Request) -> Response:
     return JSONResponse(participant_json(participant))
 
 
+async def participant_update(request: Request) -> Response:
+    cohort = await _staff_cohort(request)
+    participant = await members.participant_of(cohort, request.path_params["participant_id"])
+    data = await json_body(request)
+    await joining.update_participant(cohort, participant, data)
+    return JSONResponse(participant_json(participant))
+
+
 async def participant_signin_link(request: Request) -> Response:
     cohort = await _staff_cohort(request)
     participant = await members.participant_of(cohort, request.path_params["participant_id"])
@@ -183,6 +193,11 @@ routes = [
         "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/pin",
         participant_pin,
         methods=["POST"],
+    ),
+    Route(
+        "/api/v1/cohorts/{cohort_id}/participants/{participant_id}",
+        participant_update,
+        methods=["PATCH"],
     ),
     Route(
         "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/signin-link",

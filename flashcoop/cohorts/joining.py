@@ -18,13 +18,14 @@ from flashcoop.accounts.services import (
 )
 from flashcoop.cohorts.errors import CohortsError
 from flashcoop.cohorts.launch import unique_code
-from flashcoop.cohorts.models import Cohort, Participant
+from flashcoop.cohorts.models import GENDERS, Cohort, Participant
 from flashcoop.cohorts.services import ensure_open
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, DomainError, NotFound
 from flashcoop.core.fields import NAME_MAX, Fields, name_key
 
 JOIN_WINDOW = timedelta(minutes=10)
+MIN_AGE = 14  # the youngest a participant can be: a year of birth after this is a typo
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,19 @@ class JoinRequest:
     pin: str
     first_name: str = ""
     last_name: str = ""
+    gender: str = ""  # GENDERS or "" (optional profile, for the funders' aggregates)
+    birth_year: int | None = None
+
+
+def read_profile(form: Fields, *, now: datetime | None = None) -> tuple[str, int | None]:
+    """The optional profile: gender (one of GENDERS, or "") and year of birth (1900 to this
+    year − 14, or none). Errors are collected in `form`."""
+    gender = form.choice("gender", GENDERS, default="")
+    raw = form.raw("birth_year")
+    if raw in (None, ""):
+        return gender, None
+    latest = (now or utcnow()).year - MIN_AGE
+    return gender, form.integer("birth_year", low=1900, high=latest, default=0) or None
 
 
 def normalise_code(code: str) -> str:
@@ -57,8 +71,9 @@ def read_join(data: dict[str, Any]) -> JoinRequest:
     pin = check_pin(form)
     first_name = form.text("first_name", required=False, max_len=NAME_MAX)
     last_name = form.text("last_name", required=False, max_len=NAME_MAX)
+    gender, birth_year = read_profile(form)
     form.check()
-    return JoinRequest(code, display_name, pin, first_name, last_name)
+    return JoinRequest(code, display_name, pin, first_name, last_name, gender, birth_year)
 
 
 async def join_cohort(
@@ -102,6 +117,8 @@ async def join_cohort(
             name_key=key_of_name,
             first_name=request.first_name,
             last_name=request.last_name,
+            gender=request.gender,
+            birth_year=request.birth_year,
             pin_hash=await hash_secret(request.pin),
         )
     except IntegrityError as exc:  # the same name joined a moment ago on another phone
@@ -129,3 +146,30 @@ async def regenerate_join_code(cohort: Cohort) -> str:
 async def set_joining(cohort: Cohort, *, open_: bool) -> None:
     cohort.joining_open = open_
     await cohort.save(update_fields=["joining_open"])
+
+
+async def update_participant(
+    cohort: Cohort, participant: Participant, data: dict[str, Any], *, now: datetime | None = None
+) -> Participant:
+    """Change a member's role and/or optional profile (only the fields sent); 422 on any
+    invalid or unknown field, 409 once the cohort is frozen."""
+    form = Fields(data)
+    for name in set(data) - {"role", "gender", "birth_year"}:
+        form.error(name, N_("Unknown field."))
+    changes: dict[str, Any] = {}
+    if "role" in data:
+        if data["role"] not in ("member", "treasurer"):
+            form.error("role", N_("Choose one of: {choices}."), choices="member, treasurer")
+        changes["role"] = data["role"]
+    gender, birth_year = read_profile(form, now=now)
+    if "gender" in data:
+        changes["gender"] = gender
+    if "birth_year" in data:
+        changes["birth_year"] = birth_year
+    form.check()
+    ensure_open(cohort, now=now, started=False)
+    for name, value in changes.items():
+        setattr(participant, name, value)
+    if changes:
+        await participant.save(update_fields=list(changes))
+    return participant
