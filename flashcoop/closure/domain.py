@@ -1,8 +1,19 @@
 """What the closure domain contributes: the closure sweep, outcomes, reports, the funder portal."""
 
-from flashcoop.closure import api, openapi, report_api, report_openapi, report_routes, routes
+from flashcoop.closure import (
+    api,
+    cli,
+    openapi,
+    report_api,
+    report_openapi,
+    report_routes,
+    routes,
+    sections,
+)
 from flashcoop.closure.errors import ClosureError
+from flashcoop.closure.sweep import close_due
 from flashcoop.core.domain import Domain
+from flashcoop.core.jobs import Job
 
 DOMAIN = Domain(
     name="closure",
@@ -11,4 +22,15 @@ DOMAIN = Domain(
     api_routes=(*api.routes, *report_api.routes),
     openapi={**openapi.PATHS, **report_openapi.PATHS},
     errors=ClosureError,
+    commands=(cli.add_close_due,),
+    jobs=(
+        Job(
+            "closure",
+            close_due,
+            60,
+            "close the cohorts whose end has passed; resume closures a dead worker left",
+        ),
+    ),
+    home_sections=(sections.home_section,),
+    dashboard_sections=(sections.dashboard_section,),
 )
