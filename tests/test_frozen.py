@@ -118,12 +118,17 @@ async def test_the_api_refuses_every_write(client, closed):
             EN,
             {"code": cohort.join_code, "display_name": "Nouvelle", "pin": "1234"},
         ),
+        # joining: neither reopened nor given a new code
+        ("PATCH", f"/api/v1/cohorts/{cohort.id}", staff, {"joining_open": False}),
+        ("POST", f"/api/v1/cohorts/{cohort.id}/join-code", staff, {}),
     ]
     for method, url, headers, body in writes:
         response = await client.request(method, url, json=body, headers=headers)
         assert_refused(response)
     assert await snapshot(cohort.id) == before
     assert (await Participant.get(id=member.id)).role == "member"
+    again = await Cohort.get(id=cohort.id)
+    assert (again.join_code, again.joining_open) == (cohort.join_code, cohort.joining_open)
 
 
 async def test_the_message_is_translated(client, closed):
@@ -172,6 +177,8 @@ async def test_the_pages_refuse_every_write(client, other_client, settings, clos
             f"/cohorts/{cohort.id}/assessments",
             {"participant_id": str(member.id), "competence": "1.1", "level": "2"},
         ),
+        (f"/cohorts/{cohort.id}/joining", {"open": "0"}),
+        (f"/cohorts/{cohort.id}/join-code", {}),
     ]
     for url, form in staff_forms:
         response = await client.post(url, data={**form, "csrf_token": staff_token}, headers=EN)

@@ -137,13 +137,15 @@ async def reset_pin(participant: Participant, pin: str) -> None:
 
 
 async def regenerate_join_code(cohort: Cohort) -> str:
-    """Replace the join code: the old QR and link stop working at once."""
+    """Replace the join code: the old QR and link stop working at once (409 once frozen)."""
+    ensure_open(cohort, started=False)
     cohort.join_code = await unique_code()
     await cohort.save(update_fields=["join_code"])
     return cohort.join_code
 
 
 async def set_joining(cohort: Cohort, *, open_: bool) -> None:
+    ensure_open(cohort, started=False)
     cohort.joining_open = open_
     await cohort.save(update_fields=["joining_open"])
 
