@@ -5,8 +5,10 @@ from flashcoop.certificates import (
     assessment_api,
     assessment_openapi,
     assessment_routes,
+    assessment_sections,
     openapi,
     routes,
+    sections,
 )
 from flashcoop.certificates.errors import CertificatesError
 from flashcoop.core.domain import Domain
@@ -18,4 +20,6 @@ DOMAIN = Domain(
     api_routes=(*assessment_api.routes, *api.routes),
     openapi={**assessment_openapi.PATHS, **openapi.PATHS},
     errors=CertificatesError,
+    home_sections=(sections.home_section, assessment_sections.home_section),
+    dashboard_sections=(sections.dashboard_section, assessment_sections.dashboard_section),
 )

@@ -8,3 +8,4 @@ from enum import StrEnum
 class CertificatesError(StrEnum):
     NOT_ELIGIBLE = "not_eligible"
     CERTIFICATE_REVOKED = "certificate_revoked"
+    CERTIFICATE_ALTERED = "certificate_altered"

@@ -1,18 +1,256 @@
-"""Issuing certificates: at closure for every eligible member, early or by override for one.
+"""Issuing certificates: at closure for every eligible member, early or by override for one;
+revoking them; rendering each PDF once.
 
-(Stub: implemented by the certificates work; the closure calls `issue_for_closure`.)
+Exactly one certificate per member and cohort: the unique constraint decides, inside a
+savepoint (on PostgreSQL a failed INSERT would otherwise abort the caller's transaction), and the
+loser of a race gets the winner's row. The PDF is rendered after the row exists and attached by
+a conditional update, so a failed or concurrent render never leaves two files nor none for good:
+the next call (a retry, a download) renders what is missing.
 """
 
 from __future__ import annotations
 
+import logging
+import secrets
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from uuid import uuid4
 
-from flashcoop.cohorts.models import Cohort
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from flashcoop.accounts.models import User
+from flashcoop.certificates import assessments
+from flashcoop.certificates.content import build_content
+from flashcoop.certificates.errors import CertificatesError
+from flashcoop.certificates.models import Certificate
+from flashcoop.certificates.pdf import render_certificate_pdf
+from flashcoop.cohorts.members import members
+from flashcoop.cohorts.models import Cohort, Participant
+from flashcoop.core.errors import N_, DomainError, ValidationError
+from flashcoop.core.i18n import LANGUAGES
+from flashcoop.core.principal import Principal
 from flashcoop.core.settings import Settings
+from flashcoop.core.storage import StoredFile, store_file
+from flashcoop.workshops.reports import attended_minutes, planned_minutes
+
+log = logging.getLogger(__name__)
+
+ELIGIBLE, OVERRIDE, EARLY = "eligible", "override", "early"
+MAX_REASON = 2000
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a member stands: minutes attended out of those planned so far, and the verdict."""
+
+    minutes: int
+    planned: int
+    threshold: int  # percent
+
+    @property
+    def eligible(self) -> bool:
+        # Integer arithmetic: 80 % of 7 h 30 is compared exactly, never through a float.
+        return self.minutes * 100 >= self.threshold * self.planned
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.minutes / self.planned) if self.planned else 100
+
+
+async def standings(cohort: Cohort, *, now: datetime) -> dict[str, Standing]:
+    """Each member's standing (by participant id as str). Planned hours are those of the
+    workshops not cancelled that began before `now`: at closure, the whole programme; before
+    it, the programme so far — so someone leaving for a job is judged on what they could
+    attend. A threshold of 0 makes everyone who joined eligible."""
+    planned = await planned_minutes(cohort.id, until=now)
+    attended = await attended_minutes(cohort.id)
+    threshold = max(0, cohort.attendance_threshold or 0)
+    return {
+        str(m.id): Standing(attended.get(str(m.id), 0), planned, threshold)
+        for m in await members(cohort.id)
+    }
+
+
+def verify_url(settings: Settings, certificate_id: object) -> str:
+    """The public verification link printed (and QR-coded) on the certificate."""
+    return f"{settings.base_url.rstrip('/')}/verify/{certificate_id}"
+
+
+def read_reason(value: Any, *, required: bool) -> str:
+    reason = value.strip() if isinstance(value, str) else ""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError({"reason": N_("Write the reason as text.")})
+    if required and not reason:
+        raise ValidationError({"reason": N_("Give a reason.")})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": N_("At most 2,000 characters.")})
+    return reason
+
+
+def read_language(value: Any, settings: Settings) -> str:
+    if value is None or value == "":
+        return settings.default_language if settings.default_language in LANGUAGES else "fr"
+    if value not in LANGUAGES:
+        raise ValidationError({"language": N_("Choose French or English.")})
+    return str(value)
+
+
+async def _insert(
+    cohort: Cohort,
+    participant: Participant,
+    *,
+    kind: str,
+    reason: str,
+    issued_by: User | None,
+    language: str,
+    now: datetime,
+) -> tuple[Certificate, bool]:
+    existing = await Certificate.get_or_none(cohort_id=cohort.id, participant_id=participant.id)
+    if existing is not None:
+        return existing, False
+    minutes = (await attended_minutes(cohort.id)).get(str(participant.id), 0)
+    levels = (await assessments.latest_levels(cohort.id)).get(str(participant.id), {})
+    salt = secrets.token_hex(16)
+    content = await build_content(
+        cohort,
+        participant,
+        minutes=minutes,
+        levels=levels,
+        salt=salt,
+        issued_at=now,
+        issued_by=issued_by,
+    )
+    try:
+        async with in_transaction():  # a savepoint when the caller holds a transaction
+            created = await Certificate.create(
+                id=uuid4(),
+                cohort_id=cohort.id,
+                participant_id=participant.id,
+                kind=kind,
+                reason=reason,
+                issued_at=now,
+                issued_by_id=issued_by.id if issued_by else None,
+                content=content,
+                language=language,
+                salt=salt,
+            )
+    except IntegrityError:
+        # Issued a moment ago by another request or worker: theirs is the one.
+        return await Certificate.get(cohort_id=cohort.id, participant_id=participant.id), False
+    return created, True
+
+
+async def ensure_file(certificate: Certificate, *, settings: Settings) -> Certificate:
+    """Render and attach the PDF when the certificate has none yet (rendered once: a
+    concurrent render that lost the race drops its copy)."""
+    if certificate.file_id is not None:
+        return certificate
+    pdf = await render_certificate_pdf(
+        certificate.content,
+        verify_url=verify_url(settings, certificate.id),
+        language=certificate.language,
+    )
+    stored = await store_file(
+        pdf,
+        name=f"certificate-{certificate.id}.pdf",
+        media_type="application/pdf",
+        now=certificate.issued_at,
+    )
+    won = await Certificate.filter(id=certificate.id, file_id__isnull=True).update(
+        file_id=stored.id
+    )
+    if not won:
+        await StoredFile.filter(id=stored.id).delete()
+    return await Certificate.get(id=certificate.id)
+
+
+async def _render_quietly(certificate: Certificate, settings: Settings) -> Certificate:
+    # A failed render must not undo the issue: the row stands and the next call renders it.
+    try:
+        return await ensure_file(certificate, settings=settings)
+    except Exception:
+        log.exception("certificate %s: rendering failed, left for a later call", certificate.id)
+        return certificate
+
+
+async def issue_certificate(
+    cohort: Cohort,
+    participant: Participant,
+    *,
+    principal: Principal,
+    reason: str | None,
+    settings: Settings,
+    now: datetime,
+    language: object = None,
+) -> tuple[Certificate, bool]:
+    """Issue one member's certificate before closure (leaving for a job) or by override;
+    `created` is False when they already had one (that one is returned, whatever the reason).
+    A member below the attendance threshold needs a reason (409 not_eligible otherwise)."""
+    if participant.cohort_id != cohort.id:
+        raise ValidationError({"participant_id": N_("Not a member of this cohort.")})
+    reason = read_reason(reason, required=False)
+    existing = await Certificate.get_or_none(cohort_id=cohort.id, participant_id=participant.id)
+    if existing is not None:
+        return await _render_quietly(existing, settings), False
+    standing = (await standings(cohort, now=now)).get(str(participant.id))
+    eligible = standing is not None and standing.eligible
+    if not eligible and not reason:
+        raise DomainError(
+            CertificatesError.NOT_ELIGIBLE,
+            N_(
+                "This member attended fewer hours than the cohort requires: "
+                "give a reason to issue the certificate anyway."
+            ),
+        )
+    kind = OVERRIDE if not eligible else (EARLY if not cohort.is_frozen(now) else ELIGIBLE)
+    user = principal.user if isinstance(principal.user, User) else None
+    certificate, created = await _insert(
+        cohort,
+        participant,
+        kind=kind,
+        reason=reason,
+        issued_by=user,
+        language=read_language(language, settings),
+        now=now,
+    )
+    return await _render_quietly(certificate, settings), created
 
 
 async def issue_for_closure(cohort: Cohort, *, settings: Settings, now: datetime) -> int:
     """Issue a certificate to each eligible member who has none yet; the number issued now.
 
-    Idempotent: a second call (a retry, another worker) issues nothing more."""
-    raise NotImplementedError
+    Idempotent: a second call (a retry, another worker) issues nothing more, and renders any
+    PDF a failed call left missing."""
+    language = read_language(None, settings)
+    issued = 0
+    standing_of = await standings(cohort, now=now)
+    for participant in await members(cohort.id):
+        standing = standing_of.get(str(participant.id))
+        if standing is None or not standing.eligible:
+            continue
+        certificate, created = await _insert(
+            cohort,
+            participant,
+            kind=ELIGIBLE,
+            reason="",
+            issued_by=None,
+            language=language,
+            now=now,
+        )
+        issued += int(created)
+        await _render_quietly(certificate, settings)
+    return issued
+
+
+async def revoke_certificate(
+    certificate: Certificate, *, principal: Principal, reason: Any, now: datetime
+) -> Certificate:
+    """Revoke with a reason (shown at once on the verification page and in the badge).
+    Revoking again keeps the first date and reason."""
+    text = read_reason(reason, required=True)
+    await Certificate.filter(id=certificate.id, revoked_at__isnull=True).update(
+        revoked_at=now, revocation_reason=text
+    )
+    return await Certificate.get(id=certificate.id)

@@ -30,6 +30,15 @@ async def attended_minutes(cohort_id: object) -> dict[str, int]:
     return {str(r["participant_id"]): int(r["minutes"] or 0) for r in rows}
 
 
+async def planned_minutes(cohort_id: object, *, until: datetime | None = None) -> int:
+    """Minutes of the cohort's workshops not cancelled (only those begun before `until`)."""
+    query = Workshop.filter(cohort_id=cohort_id, status=SCHEDULED)
+    if until is not None:
+        query = query.filter(starts_at__lt=until)
+    rows = await query.annotate(total=Sum("duration_minutes")).values("total")
+    return int(rows[0]["total"] or 0) if rows else 0
+
+
 @dataclass(frozen=True)
 class SheetLine:
     name: str
