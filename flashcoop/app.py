@@ -12,18 +12,18 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from flashcoop.core import db, i18n
 from flashcoop.core.errors import N_, CoreError, DomainError, NotFound, Refused
 from flashcoop.core.settings import Settings
 from flashcoop.domains import house
-from flashcoop.web import openapi, pages
+from flashcoop.web import openapi, pages, static
 from flashcoop.web.api import error_json
 from flashcoop.web.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHeadersMiddleware
 from flashcoop.web.templating import render
@@ -54,7 +54,8 @@ def all_routes() -> list[BaseRoute]:
         *pages.routes,
         *openapi.routes,
         *house().routes,
-        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        *static.routes,
+        Mount("/static", app=static.CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
 
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await db.close_db()
 
     middleware = [
+        Middleware(GZipMiddleware, minimum_size=500),  # phones on slow data: compress pages
         Middleware(SecurityHeadersMiddleware, https=settings.https),
         Middleware(BodyLimitMiddleware),
         Middleware(

@@ -60,19 +60,34 @@ async function page(request) {
 }
 
 async function asset(request) {
+  // Fingerprinted URLs (?v=<hash>) never change: the exact copy is good for ever. Offline, any
+  // version of the file beats none.
   const cache = await caches.open(ASSETS);
-  const cached = await cache.match(request, { ignoreSearch: true });
-  const refresh = fetch(request).then((response) => {
+  const exact = await cache.match(request);
+  if (exact && new URL(request.url).searchParams.has("v")) {
+    return exact;
+  }
+  if (exact) {  // a plain URL: the copy now, a fresh one for next time
+    fetch(request).then((response) => {
+      if (response.ok) {
+        cache.put(request, response.clone());
+      }
+    }).catch(() => undefined);
+    return exact;
+  }
+  try {
+    const response = await fetch(request);
     if (response.ok) {
-      cache.put(request, response.clone());
+      await cache.put(request, response.clone());
     }
     return response;
-  });
-  if (cached) {
-    refresh.catch(() => undefined);
-    return cached;
+  } catch (error) {
+    const any = await cache.match(request, { ignoreSearch: true });
+    if (any) {
+      return any;
+    }
+    throw error;
   }
-  return refresh;
 }
 
 self.addEventListener("fetch", (event) => {

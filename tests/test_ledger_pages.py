@@ -30,7 +30,7 @@ async def test_home_shows_products_total_and_a_fresh_id(client, settings):
     assert "Jus d&#39;orange" in page.text
     assert "2,50\xa0€" in page.text
     assert "Ensemble, nous avons vendu" in page.text
-    assert 'src="/static/js/sales.js"' in page.text
+    assert 'src="/static/js/sales.js?v=' in page.text
     first = ID_RE.search(page.text).group(1)
     again = ID_RE.search((await client.get("/me")).text).group(1)
     assert first != again
@@ -204,7 +204,7 @@ async def test_books_page_records_expense_and_reverses(client):
     assert await LedgerEntry.filter(kind="reversal", reverses_id=entry_id).count() == 1
     page = await client.get(f"/cohorts/{cohort.id}/ledger")
     assert "Doublon" in page.text
-    assert "Chaîne intacte" in page.text
+    assert "Comptes vérifiés" in page.text
 
 
 async def test_books_page_is_for_the_cohort_staff(client, settings):

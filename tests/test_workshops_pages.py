@@ -147,7 +147,7 @@ async def test_scan_confirm_then_check_in(client, settings):
     ticket = re.search(r'name="ticket" value="([^"]+)"', page.text).group(1)
     assert await Attendance.filter(workshop_id=workshop.id).count() == 0  # GET changes nothing
     done = await client.post(url, data={"ticket": ticket}, headers=headers)
-    assert done.status_code == 200
+    assert done.status_code == 303  # then GET says "checked in": a refresh posts nothing
     row = await Attendance.get(workshop_id=workshop.id, participant_id=member.id)
     assert row.status == "present" and row.method == "qr"
     forged = await client.post(url, data={"ticket": ticket[:-4] + "0000"}, headers=headers)

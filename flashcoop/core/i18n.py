@@ -20,7 +20,7 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("fr", "en")
@@ -115,6 +115,12 @@ def money(cents: int, currency: str = "EUR") -> str:
     from decimal import Decimal
 
     return format_currency(Decimal(cents) / 100, currency, locale=_babel_locale())
+
+
+def number(value: float, digits: int = 1) -> str:
+    """44.0 → '44,0' in French, '44.0' in English: a figure with `digits` decimals."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=_babel_locale())
 
 
 def local_datetime(moment: datetime, tz: ZoneInfo, fmt: str = "medium") -> str:

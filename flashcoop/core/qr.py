@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import qrcode
 import qrcode.constants
 import qrcode.image.svg
@@ -21,4 +23,5 @@ def qr_svg(data: str) -> str:
     # Inline SVG must not carry the XML declaration; the mm size would also pin the width.
     if text.startswith("<?xml"):
         text = text.split("?>", 1)[1].lstrip()
-    return text
+    # qrcode names its path id="qr-path": a page of sign-in cards would repeat that id.
+    return re.sub(r'\s+id="[^"]*"', "", text)

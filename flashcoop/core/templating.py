@@ -55,6 +55,7 @@ def build_environment() -> Environment:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["money"] = lambda cents, currency="EUR": i18n.money(int(cents or 0), currency)
     env.filters["local"] = _local
+    env.filters["number"] = lambda value, digits=1: i18n.number(float(value or 0), digits)
     env.filters["input_value"] = _input_value
     env.filters["tr"] = _translate_text
     env.globals["current_language"] = i18n.current_language

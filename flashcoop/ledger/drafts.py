@@ -10,6 +10,7 @@ from uuid import UUID
 from flashcoop.cohorts.models import Cohort, Product
 from flashcoop.core.errors import N_, NotFound
 from flashcoop.core.fields import TEXT_MAX, TITLE_MAX, Fields, parse_amount
+from flashcoop.core.i18n import money
 from flashcoop.ledger.models import KINDS, PAYMENT_METHODS
 
 MAX_QUANTITY = 100_000
@@ -63,11 +64,11 @@ async def read_entry(
     quantity = form.integer("quantity", low=1, high=MAX_QUANTITY, default=1)
     if product is None:
         label = form.text("label", max_len=TITLE_MAX)
-        amount = _amount(form, ceiling_cents)
+        amount = _amount(form, ceiling_cents, cohort.currency)
     else:
         label = product.label
         price = product.price_cents * quantity if "quantity" not in form.errors else None
-        amount = _amount(form, ceiling_cents, default=price)
+        amount = _amount(form, ceiling_cents, cohort.currency, default=price)
     payment_method = form.choice("payment_method", PAYMENT_METHODS, default="cash")
     occurred_at = None
     if form.raw("occurred_at") not in (None, ""):
@@ -129,7 +130,17 @@ async def _product(form: Fields, cohort: Cohort) -> Product | None:
     return product
 
 
-def _amount(form: Fields, ceiling_cents: int, *, default: int | None = None) -> int:
+@dataclass(frozen=True)
+class _Money:
+    # Formatted when the message is rendered, in the reader's language: "10 000,00 €".
+    cents: int
+    currency: str
+
+    def __format__(self, spec: str) -> str:
+        return money(self.cents, self.currency)
+
+
+def _amount(form: Fields, ceiling_cents: int, currency: str, *, default: int | None = None) -> int:
     raw = form.raw("amount")
     if raw in (None, ""):
         if default is None:
@@ -147,6 +158,6 @@ def _amount(form: Fields, ceiling_cents: int, *, default: int | None = None) -> 
         form.error(
             "amount",
             N_("The amount may not exceed {max}."),
-            max=f"{ceiling_cents // 100}.{ceiling_cents % 100:02d}",
+            max=_Money(ceiling_cents, currency),
         )
     return cents

@@ -11,12 +11,14 @@ from starlette.responses import HTMLResponse
 from flashcoop.core import i18n
 from flashcoop.core.templating import ENV
 from flashcoop.web.security import CSRF_FIELD, csrf_token
+from flashcoop.web.static import static_url
 
 # Macros imported from _partials.html do not see the page's context, so the CSRF token of the
 # request being rendered is also reachable as a global function, `csrf_value()`.
 _csrf_current: ContextVar[str] = ContextVar("flashcoop_csrf", default="")
 ENV.globals["csrf_field_name"] = CSRF_FIELD
 ENV.globals["csrf_value"] = _csrf_current.get
+ENV.globals["static_url"] = static_url
 
 
 def render(

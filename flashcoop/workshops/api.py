@@ -57,7 +57,7 @@ async def workshop_list(request: Request) -> Response:
 async def workshop_create(request: Request) -> Response:
     principal = await require(request, "facilitator", "admin")
     cohort = await services.get_cohort(principal, request.path_params["cohort_id"], staff=True)
-    draft = read_workshop(await json_body(request), cohort)
+    draft = await read_workshop(await json_body(request), cohort)
     created = await workshops.create_workshops(cohort, draft)
     return JSONResponse(
         {"items": [workshop_json(w) for w in created], "next": None}, status_code=201
@@ -70,7 +70,7 @@ async def workshop_detail(request: Request) -> Response:
     if request.method == "GET":
         return JSONResponse(workshop_json(workshop))
     principal = await require(request, "facilitator", "admin")
-    changes = read_changes(await json_body(request), workshop, cohort)
+    changes = await read_changes(await json_body(request), workshop, cohort)
     updated = await workshops.update_workshop(
         workshop, cohort, changes, settings=settings_of(request)
     )
@@ -125,7 +125,13 @@ async def checkin_api(request: Request) -> Response:
         code, expires_at = att.current_code(settings, workshop)
         url = att.checkin_url(settings, workshop, code)
         return JSONResponse(
-            {"code": code, "expires_at": iso(expires_at), "url": url, "qr_svg": qr_svg(url)},
+            {
+                "code": code,
+                "short_code": att.current_short_code(settings, workshop),
+                "expires_at": iso(expires_at),
+                "url": url,
+                "qr_svg": qr_svg(url),
+            },
             headers={"Cache-Control": "no-store"},
         )
     principal = await require(request, "participant")

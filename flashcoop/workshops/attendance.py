@@ -1,16 +1,9 @@
-"""Attendance at workshops: rotating QR check-in codes, self check-in, roll call, audit log.
-
-A check-in code is an HMAC of (workshop id, time window) under the secret key: nothing is
-stored, every worker computes the same code, and a code is accepted during its own window and
-the one after (a grace period for a phone that scanned just before the code changed).
-"""
+"""Attendance at workshops: self check-in with the rotating codes (checkin_codes.py), roll call,
+audit log."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,12 +11,23 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from flashcoop.accounts.models import User
+from flashcoop.accounts.services import check_rate, rate_key, record_failure
 from flashcoop.cohorts.members import participant_of
 from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.cohorts.services import ensure_open
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, DomainError, ValidationError
 from flashcoop.core.settings import Settings
+from flashcoop.workshops.checkin_codes import (
+    SCANNED,
+    checkin_url,
+    code_is_valid,
+    code_method,
+    current_code,
+    current_short_code,
+    moment_of,
+    signed_moment,
+)
 from flashcoop.workshops.errors import WorkshopsError
 from flashcoop.workshops.models import (
     ATTENDANCE_STATUSES,
@@ -34,44 +38,14 @@ from flashcoop.workshops.models import (
     Workshop,
 )
 
+# Re-exported: the routes and the API reach the codes through this module.
+__all__ = ["checkin_url", "code_is_valid", "current_code", "current_short_code"]
+
 EARLY_CHECKIN = timedelta(minutes=30)
-
-
-def _window(now: datetime, rotation: int) -> int:
-    return int(now.timestamp()) // rotation
-
-
-def _code(secret_key: str, workshop_id: object, window: int) -> str:
-    mac = hmac.new(
-        secret_key.encode(), f"checkin:{workshop_id}:{window}".encode(), hashlib.sha256
-    ).digest()
-    return base64.urlsafe_b64encode(mac[:12]).decode()
-
-
-def current_code(
-    settings: Settings, workshop: Workshop, now: datetime | None = None
-) -> tuple[str, datetime]:
-    """The code to show now and when it stops being the current one."""
-    now = now or utcnow()
-    rotation = max(settings.checkin_rotation_seconds, 1)
-    window = _window(now, rotation)
-    expires = datetime.fromtimestamp((window + 1) * rotation, UTC)
-    return _code(settings.secret_key, workshop.id, window), expires
-
-
-def code_is_valid(
-    settings: Settings, workshop: Workshop, code: str, now: datetime | None = None
-) -> bool:
-    now = now or utcnow()
-    window = _window(now, max(settings.checkin_rotation_seconds, 1))
-    return any(
-        hmac.compare_digest(_code(settings.secret_key, workshop.id, w), code)
-        for w in (window, window - 1)
-    )
-
-
-def checkin_url(settings: Settings, workshop: Workshop, code: str) -> str:
-    return f"{settings.base_url.rstrip('/')}/w/{workshop.id}/checkin?code={code}"
+# Six digits over a minute are guessable only by many tries: a member gets this many wrong
+# codes per window, across workshops, then waits.
+CHECKIN_MAX_FAILURES = 8
+CHECKIN_FAILURE_WINDOW = timedelta(minutes=10)
 
 
 def _ensure_open(workshop: Workshop, cohort: Cohort, now: datetime) -> None:
@@ -94,7 +68,12 @@ async def _log(row: Attendance, old: str, by: User | None, now: datetime) -> Non
 
 def _invalid_code() -> ValidationError:
     return ValidationError(
-        {"code": N_("This code has expired or is wrong. Scan the screen again.")},
+        {
+            "code": N_(
+                "This code has expired or is wrong. Scan the screen again, "
+                "or type the 6 digits it shows now."
+            )
+        },
         code=WorkshopsError.INVALID_CHECKIN_CODE,
     )
 
@@ -108,22 +87,39 @@ async def check_in(
     settings: Settings,
     now: datetime | None = None,
 ) -> Attendance:
-    """Check a member in with a scanned code: present, or late after the grace minutes."""
+    """Check a member in with the scanned code or the 6 typed digits: present, or late after
+    the grace minutes. Wrong codes count against the member: past CHECKIN_MAX_FAILURES in
+    CHECKIN_FAILURE_WINDOW every code is refused (429), so the digits cannot be tried out."""
     now = now or utcnow()
     if participant.cohort_id != cohort.id:
         raise DomainError(WorkshopsError.NOT_A_MEMBER, N_("You are not a member of this cohort."))
     _ensure_open(workshop, cohort, now)
-    if not isinstance(code, str) or not code_is_valid(settings, workshop, code.strip(), now):
+    key = rate_key("checkin", str(participant.id))
+    await check_rate(key, limit=CHECKIN_MAX_FAILURES, window=CHECKIN_FAILURE_WINDOW, now=now)
+    method = code_method(settings, workshop, code.strip(), now) if isinstance(code, str) else None
+    if method is None:
+        await record_failure(key, now=now)
         raise _invalid_code()
-    return await _record_check_in(workshop, participant, settings=settings, now=now)
+    return await _record_check_in(workshop, participant, settings=settings, now=now, method=method)
 
 
+# The QR code changes every few seconds; a ticket proves the scan happened in time and leaves
+# the member a few minutes to read the page and tap "I am here". A pass does the same for a
+# phone not signed in yet, while its owner types their name and PIN.
 TICKET_LIFETIME = timedelta(minutes=5)
+PASS_LIFETIME = timedelta(minutes=10)
 
 
-def _ticket_mac(settings: Settings, workshop: Workshop, participant: Participant, at: int) -> str:
-    message = f"ticket:{workshop.id}:{participant.id}:{at}".encode()
-    return hmac.new(settings.secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+def _ticket_purpose(workshop: Workshop, participant: Participant) -> str:
+    return f"ticket:{workshop.id}:{participant.id}"
+
+
+def _scanned_at(settings: Settings, workshop: Workshop, code: str, now: datetime) -> datetime:
+    # Only the code of the QR link opens the page: the 6 digits are typed into a form, where
+    # wrong tries are counted.
+    if code_method(settings, workshop, code.strip(), now) != SCANNED:
+        raise _invalid_code()
+    return now
 
 
 def scan_ticket(
@@ -133,16 +129,47 @@ def scan_ticket(
     code: str,
     now: datetime | None = None,
 ) -> str:
-    """After a valid scan, a ticket for this member that the confirmation form posts back.
-
-    The QR code changes every few seconds; the ticket proves the scan happened in time and
-    leaves the member a few minutes to read the page and tap "confirm".
-    """
+    """After a valid scan, a ticket for this member that the confirmation form posts back."""
     now = now or utcnow()
-    if not code_is_valid(settings, workshop, code.strip(), now):
+    at = _scanned_at(settings, workshop, code, now)
+    return signed_moment(settings, _ticket_purpose(workshop, participant), at)
+
+
+def scan_pass(
+    settings: Settings, workshop: Workshop, code: str, now: datetime | None = None
+) -> str:
+    """After a valid scan by a phone not signed in: a pass that the sign-in form posts back."""
+    now = now or utcnow()
+    return signed_moment(
+        settings, f"pass:{workshop.id}", _scanned_at(settings, workshop, code, now)
+    )
+
+
+def pass_moment(
+    settings: Settings, workshop: Workshop, token: str, now: datetime | None = None
+) -> datetime | None:
+    """When the scan behind a pass happened, if the pass is genuine and still young."""
+    return moment_of(
+        settings, f"pass:{workshop.id}", token, lifetime=PASS_LIFETIME, now=now or utcnow()
+    )
+
+
+async def check_in_at_scan(
+    workshop: Workshop,
+    cohort: Cohort,
+    participant: Participant,
+    scanned: datetime,
+    *,
+    settings: Settings,
+    now: datetime | None = None,
+) -> Attendance:
+    """Check in a member whose phone scanned a valid code at `scanned` (a verified ticket or
+    pass): present or late as of the scan, not of the tap that followed."""
+    now = now or utcnow()
+    _ensure_open(workshop, cohort, now)
+    if participant.cohort_id != cohort.id:
         raise _invalid_code()
-    at = int(now.timestamp())
-    return f"{at}.{_ticket_mac(settings, workshop, participant, at)}"
+    return await _record_check_in(workshop, participant, settings=settings, now=scanned)
 
 
 async def check_in_with_ticket(
@@ -157,19 +184,18 @@ async def check_in_with_ticket(
     """Check in from the confirmation form (the ticket from `scan_ticket`)."""
     now = now or utcnow()
     _ensure_open(workshop, cohort, now)
-    at_text, _, mac = ticket.partition(".")
-    try:
-        at = int(at_text)
-    except ValueError as exc:
-        raise _invalid_code() from exc
-    scanned = datetime.fromtimestamp(at, UTC)
-    if not (
-        hmac.compare_digest(_ticket_mac(settings, workshop, participant, at), mac)
-        and scanned <= now < scanned + TICKET_LIFETIME
-        and participant.cohort_id == cohort.id
-    ):
+    scanned = moment_of(
+        settings,
+        _ticket_purpose(workshop, participant),
+        ticket,
+        lifetime=TICKET_LIFETIME,
+        now=now,
+    )
+    if scanned is None:
         raise _invalid_code()
-    return await _record_check_in(workshop, participant, settings=settings, now=scanned)
+    return await check_in_at_scan(
+        workshop, cohort, participant, scanned, settings=settings, now=now
+    )
 
 
 def ensure_checkin_open(workshop: Workshop, now: datetime) -> None:
@@ -181,7 +207,12 @@ def ensure_checkin_open(workshop: Workshop, now: datetime) -> None:
 
 
 async def _record_check_in(
-    workshop: Workshop, participant: Participant, *, settings: Settings, now: datetime
+    workshop: Workshop,
+    participant: Participant,
+    *,
+    settings: Settings,
+    now: datetime,
+    method: str = SCANNED,
 ) -> Attendance:
     ensure_checkin_open(workshop, now)
     late = now >= workshop.starts_at + timedelta(minutes=settings.checkin_late_minutes)
@@ -197,12 +228,12 @@ async def _record_check_in(
                     participant_id=participant.id,
                     status=status,
                     checked_in_at=now,
-                    method="qr",
+                    method=method,
                 )
                 old = ""
             else:  # marked absent or excused by the roll call, then turned up after all
                 row, old = existing, existing.status
-                row.status, row.checked_in_at, row.method = status, now, "qr"
+                row.status, row.checked_in_at, row.method = status, now, method
                 await row.save()
             await _log(row, old, None, now)
     except IntegrityError:

@@ -81,14 +81,20 @@ PATHS: dict[str, Any] = {
         "get": op(
             "The current rotating check-in code (staff)",
             params=W,
-            response=obj(["code", "expires_at", "qr_svg"], code=TEXT, expires_at=TIME, qr_svg=TEXT),
+            response=obj(
+                ["code", "short_code", "expires_at", "qr_svg"],
+                code=TEXT,
+                short_code={"type": "string", "pattern": "^[0-9]{6}$"},
+                expires_at=TIME,
+                qr_svg=TEXT,
+            ),
         ),
         "post": op(
-            "Check in with the scanned code (participant)",
+            "Check in with the scanned code or its 6 digits (participant)",
             params=W,
             body=obj(["code"], code=TEXT),
             response=obj(["status"], status={"enum": ["present", "late"]}),
-            errors=(400, 401, 403, 404, 409, 422),
+            errors=(400, 401, 403, 404, 409, 422, 429),
         ),
     },
     "/api/v1/workshops/{workshop_id}/attendance/log": {

@@ -11,7 +11,8 @@ from flashcoop.core.clock import utcnow
 from flashcoop.core.domain import Section
 from flashcoop.core.principal import Principal
 from flashcoop.notify.services import recent_notifications, render_text
-from flashcoop.workshops.models import Workshop
+from flashcoop.workshops.attendance import EARLY_CHECKIN
+from flashcoop.workshops.models import ATTENDED, CANCELLED, Attendance, Workshop
 from flashcoop.workshops.reports import attended_minutes
 
 HOME_LIMIT = 5
@@ -41,8 +42,36 @@ async def home_section(
         return None
     return (
         "workshops/_home_section.html",
-        {"cohort": cohort, "workshops": upcoming, "notifications": notes, "now": now},
+        {
+            "cohort": cohort,
+            "workshops": upcoming,
+            "notifications": notes,
+            "now": now,
+            "checkin": await _checkin_now(upcoming, participant, now),
+        },
     )
+
+
+async def _checkin_now(
+    upcoming: Sequence[Workshop], participant: Participant, now: datetime
+) -> list[tuple[Workshop, bool]]:
+    """The workshops open for check-in right now, each with whether the member is checked in:
+    the home then offers the field for the 6 digits of the screen."""
+    open_now = [
+        w
+        for w in upcoming
+        if w.status != CANCELLED and w.starts_at - EARLY_CHECKIN <= now < w.ends_at
+    ]
+    if not open_now:
+        return []
+    attended = set(
+        await Attendance.filter(
+            workshop_id__in=[w.id for w in open_now],
+            participant_id=participant.id,
+            status__in=list(ATTENDED),
+        ).values_list("workshop_id", flat=True)
+    )
+    return [(w, w.id in attended) for w in open_now]
 
 
 async def dashboard_section(cohort: Cohort, principal: Principal) -> Section | None:

@@ -7,34 +7,41 @@
 
   var DB_NAME = "flashcoop";
   var STORE = "outbox";
-  var form = document.getElementById("sale-form");
   var retryDelay = 3000;
   var retryTimer = null;
   var flushing = false;
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
-      // The page that registered the worker was not fetched through it: keep a copy now.
-      if (window.caches && location.pathname === "/me") {
-        caches.open("flashcoop-v1-pages").then(function (cache) {
-          return cache.add(location.origin + "/me");
-        }).catch(function () { return undefined; });
+      // A page the worker served is in its cache already; the very first one was fetched
+      // before the worker existed: copy it once, never on every visit.
+      if (!window.caches || navigator.serviceWorker.controller || location.pathname !== "/me") {
+        return undefined;
       }
+      var key = location.origin + "/me";
+      return caches.open("flashcoop-v1-pages").then(function (cache) {
+        return cache.match(key).then(function (found) {
+          return found || cache.add(key);
+        });
+      });
     }).catch(function () { return undefined; });
   }
   var root = document.getElementById("ledger-home");
-  if (!root || !window.indexedDB || !window.fetch) {
+  var form = document.getElementById("sale-form");
+  if (!root || !window.fetch) {
     return;
   }
   var config = root.dataset;
   var messages = document.getElementById("sale-messages").dataset;
   var statusBox = document.getElementById("sale-status");
+  var alertBox = document.getElementById("sale-alert");
   var list = document.getElementById("my-entries");
   var template = document.getElementById("pending-row");
   var participant = config.participant;
   var currency = config.currency;
   var money = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "fr-FR",
     { style: "currency", currency: currency });
+  var KEEP_SENT = 10;  // the phone remembers this many sent sales, for a page from its cache
 
   function uuid4() {
     if (window.crypto && crypto.randomUUID) {
@@ -56,12 +63,33 @@
     });
   }
 
-  function say(text) {
-    statusBox.textContent = text;
-    statusBox.hidden = !text;
+  // Good news in the green status box, trouble in the red alert box; either is scrolled into
+  // view, since the tap that caused it was at the bottom of the form.
+  function say(text, trouble) {
+    var box = trouble ? alertBox : statusBox;
+    var other = trouble ? statusBox : alertBox;
+    other.hidden = true;
+    other.textContent = "";
+    box.textContent = text;
+    box.hidden = !text;
+    if (text && box.scrollIntoView) {
+      box.scrollIntoView({ block: "nearest" });
+    }
   }
 
-  /* ---- the outbox (IndexedDB) ---- */
+  function waitingText(count) {
+    var one = count <= 1;
+    if (window.Intl && Intl.PluralRules) {
+      one = new Intl.PluralRules(document.documentElement.lang || "fr").select(count) === "one";
+    }
+    return fill(one ? messages.waitingOne : messages.waitingOther, { count: count });
+  }
+
+  function rowLabel(body) {
+    return body.label + (body.quantity > 1 ? " ×" + body.quantity : "");
+  }
+
+  /* ---- the outbox (IndexedDB): pending, refused, and the last sent sales ---- */
 
   function openDb() {
     return new Promise(function (resolve, reject) {
@@ -102,28 +130,70 @@
   function putItem(item) { return tx("readwrite", function (store) { store.put(item); }); }
   function deleteItem(n) { return tx("readwrite", function (store) { store.delete(n); }); }
 
+  function keepSent(item, entry) {
+    item.state = "sent";
+    item.entry = { id: entry.id, label: entry.label, amount: entry.amount, quantity: entry.quantity };
+    return putItem(item).then(allItems).then(function (items) {
+      var sent = items.filter(function (one) { return one.state === "sent"; });
+      var old = sent.slice(0, Math.max(0, sent.length - KEEP_SENT));
+      return Promise.all(old.map(function (one) { return deleteItem(one.n); }));
+    });
+  }
+
   /* ---- the list of my sales ---- */
+
+  function newRow(body) {
+    var row = template.content.firstElementChild.cloneNode(true);
+    row.querySelector(".label").textContent = rowLabel(body);
+    row.querySelector(".amount").textContent = money.format(Number(body.amount));
+    list.insertBefore(row, list.firstChild);
+    var none = document.getElementById("no-sales");
+    if (none) {
+      none.hidden = true;
+    }
+    return row;
+  }
+
+  function button(text, action) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "small";
+    b.textContent = text;
+    b.addEventListener("click", action);
+    return b;
+  }
 
   function pendingRow(item) {
     var row = list.querySelector('li[data-pending="' + item.body.id + '"]');
     if (!row) {
-      row = template.content.firstElementChild.cloneNode(true);
+      row = newRow(item.body);
       row.setAttribute("data-pending", item.body.id);
-      var label = item.body.label + (item.body.quantity > 1 ? " ×" + item.body.quantity : "");
-      row.querySelector(".label").textContent = label;
-      row.querySelector(".amount").textContent = money.format(Number(item.body.amount));
-      list.insertBefore(row, list.firstChild);
-      var none = document.getElementById("no-sales");
-      if (none) {
-        none.hidden = true;
-      }
     }
-    if (item.state === "refused") {
+    if (item.state === "refused" && !row.classList.contains("refused")) {
       row.className = "refused";
       row.querySelector(".badge").textContent = messages.refusedBadge;
-      row.title = item.error || "";
+      var reason = document.createElement("p");
+      reason.className = "error reason";
+      reason.textContent = item.error || "";
+      var actions = document.createElement("p");
+      actions.className = "row-actions";
+      actions.appendChild(button(messages.correct, function () { correct(item, row); }));
+      actions.appendChild(button(messages.remove, function () { forget(item, row); }));
+      row.appendChild(reason);
+      row.appendChild(actions);
     }
     return row;
+  }
+
+  // A sale sent from this phone that the page (perhaps an old copy from the cache) lacks.
+  function sentRow(item) {
+    if (list.querySelector('li[data-id="' + item.entry.id + '"]')) {
+      return;
+    }
+    var row = newRow(item.entry);
+    row.setAttribute("data-id", item.entry.id);
+    row.className = "sale sent";
+    row.querySelector(".badge").textContent = messages.sentBadge;
   }
 
   function markSent(item, entry) {
@@ -138,16 +208,18 @@
     row.removeAttribute("data-pending");
     row.setAttribute("data-id", entry.id);
     row.className = "sale sent";
-    row.querySelector(".badge").remove();
+    row.querySelector(".badge").textContent = messages.sentBadge;
   }
 
-  function showWaiting() {
+  function showStored() {
     return allItems().then(function (items) {
-      var waiting = items.filter(function (item) { return item.state === "pending"; });
-      items.forEach(pendingRow);
+      items.filter(function (item) { return item.state === "sent"; }).forEach(sentRow);
+      var open = items.filter(function (item) { return item.state !== "sent"; });
+      open.forEach(pendingRow);
+      var waiting = open.filter(function (item) { return item.state === "pending"; });
       root.dataset.pending = String(waiting.length);
       if (waiting.length) {
-        say(fill(messages.waiting, { count: waiting.length }));
+        say(waitingText(waiting.length));
       }
       return waiting.length;
     });
@@ -177,7 +249,9 @@
           label: last.label, amount: money.format(Number(last.amount)),
         }) + " " + text;
       }
-      say(text);
+      if (!alertBox.textContent) {
+        say(text);
+      }
     }).catch(function () { return undefined; });
   }
 
@@ -203,6 +277,15 @@
     });
   }
 
+  // What is wrong, in words: the messages of the fields (the limit, the format), else the
+  // general one.
+  function reasonOf(data, status) {
+    var error = data.error || {};
+    var fields = error.fields || {};
+    var texts = Object.keys(fields).map(function (name) { return fields[name]; });
+    return texts.length ? texts.join(" ") : (error.message || String(status));
+  }
+
   function flushOnce() {
     var last = null;
     return allItems().then(function (items) {
@@ -217,7 +300,7 @@
             if (response.status === 200 || response.status === 201) {
               return response.json().then(function (entry) {
                 last = entry;
-                return deleteItem(item.n).then(function () {
+                return keepSent(item, entry).then(function () {
                   markSent(item, entry);
                   return "go";
                 });
@@ -225,7 +308,7 @@
             }
             var json = (response.headers.get("content-type") || "").indexOf("json") !== -1;
             if (response.status === 401 || (response.status === 403 && !json)) {
-              say(messages.signin);  // signed out, or a stale page: keep the sale, stop
+              say(messages.signin, true);  // signed out, or a stale page: keep the sale, stop
               return "stop";
             }
             if (response.status >= 500 || response.status === 429) {
@@ -233,10 +316,14 @@
             }
             return (json ? response.json() : Promise.resolve({})).then(function (data) {
               item.state = "refused";
-              item.error = (data.error && data.error.message) || String(response.status);
+              item.error = reasonOf(data, response.status);
               return putItem(item).then(function () {
                 pendingRow(item);
-                say(fill(messages.refused, { message: item.error }));
+                say(fill(messages.refused, {
+                  label: rowLabel(item.body),
+                  amount: money.format(Number(item.body.amount)),
+                  reason: item.error,
+                }), true);
                 return "go";
               });
             });
@@ -249,7 +336,7 @@
     }).then(function (state) {
       if (state === "retry") {
         scheduleRetry();
-        return showWaiting();
+        return showStored();
       }
       retryDelay = 3000;
       return last ? updateTotal(last) : null;
@@ -257,7 +344,7 @@
   }
 
   function flush() {
-    if (flushing) {
+    if (flushing || !window.indexedDB) {
       return Promise.resolve();
     }
     flushing = true;
@@ -276,10 +363,13 @@
     }
   });
   if (!form) {  // the cohort is closed or not started: still show (and try) what is pending
-    showWaiting().then(flush);
+    if (window.indexedDB) {
+      showStored().then(flush);
+    }
     return;
   }
   var idInput = form.querySelector('input[name="id"]');
+  var limits = form.dataset;
 
   /* ---- the form: product buttons, quantity, amount ---- */
 
@@ -300,23 +390,141 @@
   function refreshAmount() {
     var product = chosenProduct();
     form.classList.toggle("has-product", Boolean(product));
+    var hint = document.getElementById("h-amount");
+    if (hint) {
+      hint.textContent = product ? limits.hintProduct : limits.hintOther;
+    }
     if (product) {
       form.elements.label.value = product.dataset.label;
       form.elements.amount.value = centsToText(Number(product.dataset.price) * quantity());
     }
   }
 
-  function normaliseAmount(text) {
+  // The server's own rules (ledger/drafts.py, core/fields.parse_amount), so that nothing is
+  // queued that it would refuse: at most 9 digits and 2 decimals, above zero, under the ceiling.
+  function amountCents(text) {
     var clean = String(text).replace(/[\s\u00a0\u202f€]/g, "").replace(",", ".");
     if (!/^\d{1,9}(\.\d{1,2})?$/.test(clean)) {
       return null;
     }
     var parts = clean.split(".");
-    var cents = Number(parts[0]) * 100 + Number(((parts[1] || "") + "00").slice(0, 2));
-    if (cents <= 0) {
+    return Number(parts[0]) * 100 + Number(((parts[1] || "") + "00").slice(0, 2));
+  }
+
+  function centsToBody(cents) {
+    return Math.floor(cents / 100) + "." + String(cents % 100).padStart(2, "0");
+  }
+
+  function showError(name, text) {
+    var input = form.elements[name];
+    var box = input.closest(".field");
+    var id = "e-" + name;
+    var old = document.getElementById(id);
+    if (old) {
+      old.remove();
+    }
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
+      return x && x !== id;
+    });
+    if (text) {
+      var p = document.createElement("p");
+      p.className = "error";
+      p.id = id;
+      p.textContent = text;
+      box.appendChild(p);
+      described.push(id);
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
+    box.classList.toggle("invalid", Boolean(text));
+    if (described.length) {
+      input.setAttribute("aria-describedby", described.join(" "));
+    } else {
+      input.removeAttribute("aria-describedby");
+    }
+  }
+
+  function check() {
+    var errors = {};
+    var label = form.elements.label.value.trim();
+    if (!chosenProduct() && !label) {
+      errors.label = limits.required;
+    }
+    var text = form.elements.amount.value.trim();
+    var product = chosenProduct();
+    var cents = null;
+    if (!text && product) {
+      text = centsToText(Number(product.dataset.price) * quantity());  // as the server does
+    }
+    if (!text) {
+      errors.amount = limits.required;
+    } else {
+      cents = amountCents(text);
+      if (cents === null) {
+        errors.amount = limits.amountFormat;
+      } else if (cents <= 0) {
+        errors.amount = limits.amountPositive;
+      } else if (cents > Number(limits.ceiling)) {
+        errors.amount = limits.amountMax;
+      }
+    }
+    ["label", "amount"].forEach(function (name) { showError(name, errors[name] || ""); });
+    var first = errors.label ? form.elements.label : (errors.amount ? form.elements.amount : null);
+    if (first) {
+      say(messages.fix, true);
+      first.focus();
       return null;
     }
-    return Math.floor(cents / 100) + "." + String(cents % 100).padStart(2, "0");
+    return { label: label, amount: centsToBody(cents) };
+  }
+
+  function selectProductFor(body) {
+    var match = Array.prototype.find.call(
+      form.querySelectorAll('input[name="product"]'),
+      function (input) { return input.value && input.dataset.label === body.label; }
+    );
+    (match || form.querySelector('input[name="product"][value=""]')).checked = true;
+  }
+
+  // Put a refused sale back into the form, with what was wrong next to the field.
+  function correct(item, row) {
+    selectProductFor(item.body);
+    form.elements.quantity.value = String(item.body.quantity || 1);
+    refreshAmount();
+    form.elements.label.value = item.body.label;
+    form.elements.amount.value = centsToText(amountCents(item.body.amount) || 0);
+    var method = form.querySelector('input[name="payment_method"][value="' +
+      item.body.payment_method + '"]');
+    if (method) {
+      method.checked = true;
+    }
+    idInput.value = item.body.id;  // the same sale, corrected: still one entry at most
+    return deleteItem(item.n).then(function () {
+      row.remove();
+      say("");
+      check();
+      form.scrollIntoView({ block: "start" });
+    });
+  }
+
+  function forget(item, row) {
+    return deleteItem(item.n).then(function () {
+      row.remove();
+      say("");
+    });
+  }
+
+  function resetForm() {
+    idInput.value = uuid4();
+    form.elements.quantity.value = "1";
+    form.elements.amount.value = "";
+    form.elements.label.value = "";
+    var first = form.querySelector('input[name="product"]');
+    if (first) {
+      first.checked = true;
+    }
+    refreshAmount();
   }
 
   form.addEventListener("change", function (event) {
@@ -324,20 +532,27 @@
       refreshAmount();
     }
   });
-  Array.prototype.forEach.call(form.querySelectorAll("button.step"), function (button) {
-    button.addEventListener("click", function () {
-      form.elements.quantity.value = String(Math.max(1, quantity() + Number(button.dataset.step)));
+  Array.prototype.forEach.call(form.querySelectorAll("button.step"), function (b) {
+    b.addEventListener("click", function () {
+      form.elements.quantity.value = String(Math.max(1, quantity() + Number(b.dataset.step)));
       refreshAmount();
     });
   });
 
   form.addEventListener("submit", function (event) {
-    var amount = normaliseAmount(form.elements.amount.value);
-    var label = form.elements.label.value.trim();
-    if (!amount || !label || label.length > 120) {
-      return;  // let the server explain what is wrong, next to the field
+    event.preventDefault();  // the page never leaves: offline, that would be a dead end
+    var checked = check();
+    if (!checked) {
+      return;
     }
-    event.preventDefault();
+    if (!window.indexedDB) {
+      if (navigator.onLine) {
+        form.submit();  // no outbox on this phone: the plain form still works online
+      } else {
+        say(messages.noStore, true);
+      }
+      return;
+    }
     var kind = form.querySelector('input[name="kind"]:checked') || form.elements.kind;
     var method = form.querySelector('input[name="payment_method"]:checked');
     var item = {
@@ -346,36 +561,33 @@
       body: {
         id: idInput.value,
         kind: kind.value || "sale",
-        amount: amount,
+        amount: checked.amount,
         quantity: quantity(),
-        label: label,
+        label: checked.label,
         payment_method: method ? method.value : "cash",
         occurred_at: new Date().toISOString(),
       },
     };
     putItem(item).then(function () {
-      // Stored on the phone: now the form may forget it.
-      idInput.value = uuid4();
-      form.elements.quantity.value = "1";
-      form.elements.amount.value = "";
-      form.elements.label.value = "";
-      var other = form.querySelector('input[name="product"][value=""]');
-      if (other) {
-        other.checked = true;
-      }
-      refreshAmount();
+      resetForm();  // stored on the phone: now the form may forget it
       return allItems();
     }).then(function (items) {
-      items.forEach(pendingRow);
+      items.filter(function (one) { return one.state !== "sent"; }).forEach(pendingRow);
       say(messages.queued);
       return flush();
     }).catch(function () {
-      form.submit();  // no IndexedDB here (private mode?): the plain form still works
+      if (navigator.onLine) {
+        form.submit();  // no IndexedDB here (private mode?): the plain form still works
+      } else {
+        say(messages.noStore, true);
+      }
     });
   });
 
   idInput.value = uuid4();  // a page served from the cache must not reuse an id
   refreshAmount();
   form.dataset.ready = "1";  // the offline queue is in charge of this form from now on
-  showWaiting().then(flush);
+  if (window.indexedDB) {
+    showStored().then(flush);
+  }
 })();
