@@ -73,8 +73,10 @@ async def _join(request: Request, *, cohort_hint: Cohort | None, path_code: str 
         "code": path_code or str(form.get("code", "")).strip(),
         "display_name": str(form.get("display_name", "")),
         "pin": "",  # a PIN is never sent back into the page
+        "gender": str(form.get("gender", "")),
+        "birth_year": str(form.get("birth_year", "")).strip(),
     }
-    data = {"code": values["code"], "display_name": values["display_name"]}
+    data = {k: values[k] for k in ("code", "display_name", "gender", "birth_year")}
     data["pin"] = str(form.get("pin", ""))
     settings = settings_of(request)
     try:
