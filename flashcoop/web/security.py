@@ -8,6 +8,7 @@ JSON API calls (no session to ride on; a cross-site form cannot send application
 
 from __future__ import annotations
 
+import base64
 import hmac
 import secrets
 from typing import Any
@@ -36,11 +37,35 @@ CSP = (
 
 
 def csrf_token(session: dict[str, Any]) -> str:
-    token = session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        session["csrf"] = token
-    return str(token)
+    """The session's CSRF token, masked afresh for each page.
+
+    Pages are compressed: a secret repeated identically in every response could be guessed
+    from their compressed sizes (BREACH). Each rendering XORs the secret with a new random pad
+    and sends pad + result, so no two pages carry the same bytes."""
+    secret = session.get("csrf")
+    if not secret:
+        secret = secrets.token_urlsafe(32)
+        session["csrf"] = secret
+    raw = str(secret).encode()
+    pad = secrets.token_bytes(len(raw))
+    masked = pad + bytes(a ^ b for a, b in zip(pad, raw, strict=True))
+    return base64.urlsafe_b64encode(masked).decode()
+
+
+def _unmask(sent: str) -> str | None:
+    """The secret behind a masked token (None when it is not one)."""
+    try:
+        masked = base64.urlsafe_b64decode(sent.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return None
+    half = len(masked) // 2
+    if not half or len(masked) % 2:
+        return None
+    raw = bytes(a ^ b for a, b in zip(masked[:half], masked[half:], strict=True))
+    try:
+        return raw.decode("ascii")
+    except UnicodeDecodeError:
+        return None
 
 
 class SecurityHeadersMiddleware:
@@ -158,7 +183,8 @@ class CSRFMiddleware:
         sent = headers.get(CSRF_HEADER)
         if sent is None and not is_api:
             sent = await _form_token(scope, headers, body)
-        if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        secret = _unmask(sent) if sent else None
+        if not expected or not secret or not hmac.compare_digest(str(expected), secret):
             await _refusal(is_api, CSRF_FAILED)(scope, receive, send)
             return
 
