@@ -3,8 +3,6 @@ workshop and the cohort's attendance summary. Numbers first; PDF and CSV render 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -14,6 +12,7 @@ from tortoise.functions import Count, Sum
 from flashcoop.accounts.models import Organisation
 from flashcoop.cohorts.members import members, person_name
 from flashcoop.cohorts.models import Cohort
+from flashcoop.core.csvfile import csv_bytes
 from flashcoop.workshops.models import ATTENDED, SCHEDULED, Attendance, Workshop
 
 
@@ -129,20 +128,17 @@ async def build_summary(cohort: Cohort) -> Summary:
     return Summary(cohort, structure.name, total, count, lines)
 
 
-def summary_csv(summary: Summary) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["participant_id", "name", "hours", "percent", "present", "late", "absent", "excused"]
-    )
-    for line in summary.lines:
-        writer.writerow(
+def summary_csv(summary: Summary) -> bytes:
+    return csv_bytes(
+        ["participant_id", "name", "hours", "percent", "present", "late", "absent", "excused"],
+        (
             [
-                line.participant_id,
+                str(line.participant_id),
                 line.name,
                 f"{line.hours:.2f}",
                 summary.percent(line),
                 *(line.counts.get(s, 0) for s in ("present", "late", "absent", "excused")),
             ]
-        )
-    return out.getvalue()
+            for line in summary.lines
+        ),
+    )
