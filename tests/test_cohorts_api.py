@@ -243,7 +243,10 @@ async def test_pin_reset_and_signin_link_through_the_api(client):
     assert old.status_code == 409
     # The card printed before the reset no longer signs anyone in.
     assert (await client.get(link.removeprefix("http://testserver"))).status_code != 303
-    # A member may not reset PINs; another structure does not even see the cohort.
+    # The reset revoked the member's API tokens; with a new one, a member may not reset PINs;
+    # another structure does not even see the cohort.
+    assert (await client.get("/api/v1/me", headers=member_headers)).status_code == 401
+    member_headers = {"Authorization": f"Bearer {rejoin.json()['token']}"}
     assert (
         await client.post(url + "/pin", json={"pin": "1111"}, headers=member_headers)
     ).status_code == 403

@@ -64,7 +64,7 @@ async def account_page(request: Request) -> Response:
                     current=str(form.get("current_password", "")),
                     new=str(form.get("new_password", "")),
                 )
-                sign_in_user(request, user)  # this session stays; the others end
+                await sign_in_user(request, user)  # this session stays; the others end
                 notice = "password"
             elif action == "token":
                 label = str(form.get("name", "")).strip()[:120] or "web"
@@ -184,12 +184,12 @@ async def login(request: Request) -> Response:
         errors = {"form": Text(N_("Wrong e-mail or password."))}
         context = {"next": next_url, "email": email, "errors": errors}
         return render(request, "accounts/login.html", context, status=400)
-    sign_in_user(request, user)
+    await sign_in_user(request, user)
     return RedirectResponse(next_url, status_code=303)
 
 
 async def logout(request: Request) -> Response:
-    sign_out(request)
+    await sign_out(request)
     return RedirectResponse("/login", status_code=303)
 
 

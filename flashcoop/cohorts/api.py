@@ -8,8 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from flashcoop.accounts.models import Organisation
-from flashcoop.accounts.services import create_token, staff_user
+from flashcoop.accounts.services import create_token, staff_user, visible_organisations
 from flashcoop.cohorts import joining, launch, members, services
 from flashcoop.cohorts.cards import card_token
 from flashcoop.cohorts.models import Cohort, Participant, Product
@@ -17,13 +16,22 @@ from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, ValidationError
 from flashcoop.core.fields import format_amount
 from flashcoop.web.api import iso, json_body, listing
-from flashcoop.web.auth import require, settings_of
+from flashcoop.web.auth import get_principal, require, settings_of
 from flashcoop.web.pages import client_address
+
+# What lets someone join a cohort: for its staff only (a funder or a member holding the code
+# could join, or hand it on).
+JOIN_FIELDS = ("join_code", "join_url", "join_qr_url", "poster_url")
 
 
 def cohort_json(
-    cohort: Cohort, request: Request, products: list[Product] | None = None
+    cohort: Cohort,
+    request: Request,
+    products: list[Product] | None = None,
+    *,
+    staff: bool,
 ) -> dict[str, Any]:
+    """The cohort as the API shows it; the join fields only when `staff` (who runs it)."""
     base = settings_of(request).base_url.rstrip("/")
     data: dict[str, Any] = {
         "id": str(cohort.id),
@@ -47,6 +55,9 @@ def cohort_json(
         "poster_url": f"{base}/cohorts/{cohort.id}/poster.pdf",
         "closed_at": iso(cohort.closed_at),
     }
+    if not staff:
+        for private in JOIN_FIELDS:
+            del data[private]
     if products is not None:
         data["products"] = [
             {"id": p.id, "label": p.label, "price": format_amount(p.price_cents)} for p in products
@@ -68,7 +79,7 @@ def participant_json(participant: Participant) -> dict[str, Any]:
 async def cohort_list(request: Request) -> Response:
     principal = await require(request)
     cohorts = await services.visible_cohorts(principal).order_by("-starts_at")
-    return listing([cohort_json(c, request) for c in cohorts])
+    return listing([cohort_json(c, request, staff=principal.is_staff) for c in cohorts])
 
 
 async def cohort_create(request: Request) -> Response:
@@ -79,18 +90,14 @@ async def cohort_create(request: Request) -> Response:
     )
     cohort = await launch.create_cohort(draft, principal=principal)
     products = await Product.filter(cohort=cohort)
-    return JSONResponse(cohort_json(cohort, request, products), status_code=201)
+    return JSONResponse(cohort_json(cohort, request, products, staff=True), status_code=201)
 
 
 async def cohort_detail(request: Request) -> Response:
     principal = await require(request)
     cohort = await services.get_cohort(principal, request.path_params["cohort_id"])
     products = await Product.filter(cohort=cohort)
-    data = cohort_json(cohort, request, products)
-    if not principal.is_staff:
-        for private in ("join_code", "join_url", "join_qr_url", "poster_url"):
-            data.pop(private)
-    return JSONResponse(data)
+    return JSONResponse(cohort_json(cohort, request, products, staff=principal.is_staff))
 
 
 async def join(request: Request) -> Response:
@@ -109,8 +116,8 @@ async def join(request: Request) -> Response:
 
 
 async def organisations(request: Request) -> Response:
-    await require(request, "admin", "facilitator", "funder")
-    found = await Organisation.all().order_by("name")
+    principal = await require(request, "admin", "facilitator", "funder")
+    found = await visible_organisations(principal).order_by("name")
     return listing([{"id": o.id, "name": o.name, "kind": o.kind} for o in found])
 
 
@@ -130,11 +137,7 @@ async def me(request: Request) -> Response:
         participant = members.member(principal)
         cohort = await Cohort.get(id=participant.cohort_id)
         data["participant"] = participant_json(participant)
-        data["cohort"] = {
-            key: value
-            for key, value in cohort_json(cohort, request).items()
-            if key not in ("join_code", "join_url", "join_qr_url", "poster_url")
-        }
+        data["cohort"] = cohort_json(cohort, request, staff=False)
     return JSONResponse(data)
 
 
@@ -150,13 +153,13 @@ async def cohort_update(request: Request) -> Response:
     if not isinstance(value, bool) or set(data) != {"joining_open"}:
         raise ValidationError({"joining_open": N_("Send only joining_open: true or false.")})
     await joining.set_joining(cohort, open_=value)
-    return JSONResponse(cohort_json(cohort, request))
+    return JSONResponse(cohort_json(cohort, request, staff=True))
 
 
 async def join_code_regenerate(request: Request) -> Response:
     cohort = await _staff_cohort(request)
     await joining.regenerate_join_code(cohort)
-    return JSONResponse(cohort_json(cohort, request))
+    return JSONResponse(cohort_json(cohort, request, staff=True))
 
 
 async def participant_pin(request: Request) -> Response:
@@ -167,11 +170,20 @@ async def participant_pin(request: Request) -> Response:
     return JSONResponse(participant_json(participant))
 
 
+async def participant_sign_out(request: Request) -> Response:
+    """Sign a member out of every device (a lost or shared phone)."""
+    cohort = await _staff_cohort(request)
+    participant = await members.participant_of(cohort, request.path_params["participant_id"])
+    ended = await joining.sign_out_everywhere(participant)
+    return JSONResponse({"participant": participant_json(participant), "sessions_ended": ended})
+
+
 async def participant_update(request: Request) -> Response:
     cohort = await _staff_cohort(request)
     participant = await members.participant_of(cohort, request.path_params["participant_id"])
     data = await json_body(request)
-    await joining.update_participant(cohort, participant, data)
+    actor = await get_principal(request)
+    await joining.update_participant(cohort, participant, data, actor=actor)
     return JSONResponse(participant_json(participant))
 
 
@@ -192,6 +204,11 @@ routes = [
     Route(
         "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/pin",
         participant_pin,
+        methods=["POST"],
+    ),
+    Route(
+        "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/sign-out",
+        participant_sign_out,
         methods=["POST"],
     ),
     Route(

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from uuid import UUID
 
 from flashcoop.accounts.models import User
 from flashcoop.accounts.services import resolve_token
 from flashcoop.cohorts.models import Participant
 from flashcoop.core.principal import ANONYMOUS, Principal
+from flashcoop.core.sessions import participant_subject, session_alive, user_subject
 from flashcoop.core.settings import Settings
 
 
@@ -27,15 +29,27 @@ async def identify(bearer: str | None, session: dict[str, Any], settings: Settin
             user
             and user.session_version == session.get("uv")
             and age < settings.staff_session_hours * 3600
+            and await session_alive(session.get("sid"), user_subject(user.id))
         ):
             return Principal(user=user)
         session.clear()
     elif "pid" in session:
-        participant = await Participant.get_or_none(id=session["pid"])
-        if participant and participant.auth_version == session.get("pv"):
+        participant = await _participant(session["pid"])
+        if (
+            participant
+            and participant.auth_version == session.get("pv")
+            and await session_alive(session.get("sid"), participant_subject(participant.id))
+        ):
             return Principal(participant=participant)
         session.clear()
     return ANONYMOUS
+
+
+async def _participant(raw_id: object) -> Participant | None:
+    try:
+        return await Participant.get_or_none(id=UUID(str(raw_id)))
+    except ValueError:
+        return None
 
 
 async def _from_token(raw: str) -> Principal:

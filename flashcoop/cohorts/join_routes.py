@@ -75,8 +75,14 @@ async def _join(request: Request, *, cohort_hint: Cohort | None, path_code: str 
         "pin": "",  # a PIN is never sent back into the page
         "gender": str(form.get("gender", "")),
         "birth_year": str(form.get("birth_year", "")).strip(),
+        "situation_at_entry": str(form.get("situation_at_entry", "")),
+        "education_level": str(form.get("education_level", "")),
+        "guardian_name": str(form.get("guardian_name", "")),
     }
-    data = {k: values[k] for k in ("code", "display_name", "gender", "birth_year")}
+    # Checkboxes: present ("on") when ticked, absent otherwise.
+    for box in ("named_in_reports", "profile_data", "minor", "guardian_consent"):
+        values[box] = "on" if form.get(box) else ""
+    data = {k: v for k, v in values.items() if k != "pin"}
     data["pin"] = str(form.get("pin", ""))
     settings = settings_of(request)
     try:
@@ -92,7 +98,7 @@ async def _join(request: Request, *, cohort_hint: Cohort | None, path_code: str 
     except DomainError as exc:
         field = FIELD_OF_CODE.get(exc.code, "form")
         return await _page(request, cohort_hint, values, {field: exc.text}, status=exc.status)
-    sign_in_participant(request, participant)
+    await sign_in_participant(request, participant)
     return RedirectResponse("/me", status_code=303)
 
 
@@ -105,12 +111,12 @@ async def sign_in_card(request: Request) -> Response:
             CohortsError.CARD_INVALID,
             N_("This sign-in card is no longer valid. Ask your facilitator for a new one."),
         )
-    sign_in_participant(request, participant)
+    await sign_in_participant(request, participant)
     return RedirectResponse("/me", status_code=303)
 
 
 async def participant_sign_out(request: Request) -> Response:
-    sign_out(request)
+    await sign_out(request)
     return RedirectResponse("/join", status_code=303)
 
 

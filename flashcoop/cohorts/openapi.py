@@ -80,6 +80,14 @@ PATHS: dict[str, Any] = {
             errors=(400, 401, 403, 404, 422),
         ),
     },
+    "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/sign-out": {
+        "post": op(
+            "Sign a participant out of every device: sessions, API tokens, cards (staff)",
+            params=["cohort_id", "participant_id"],
+            response=obj(participant=PARTICIPANT, sessions_ended=INT),
+            errors=(401, 403, 404),
+        ),
+    },
     "/api/v1/cohorts/{cohort_id}/participants/{participant_id}": {
         "patch": op(
             "Change a participant's role or optional profile (staff); only the fields sent",

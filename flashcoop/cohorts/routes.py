@@ -154,6 +154,28 @@ async def participant_pin(request: Request) -> Response:
     )
 
 
+async def participant_sign_out(request: Request) -> Response:
+    _, cohort = await staff_cohort(request)
+    participant = await members.participant_of(cohort, request.path_params["participant_id"])
+    await joining.sign_out_everywhere(participant)
+    return RedirectResponse(
+        f"/cohorts/{cohort.id}/participants/{participant.id}/pin?signed_out=1", status_code=303
+    )
+
+
+async def participant_role(request: Request) -> Response:
+    """Name a member treasurer (records expenses, corrects entries) or make them a member again;
+    the same rule as `PATCH /api/v1/cohorts/{id}/participants/{pid}`."""
+    principal, cohort = await staff_cohort(request)
+    participant = await members.participant_of(cohort, request.path_params["participant_id"])
+    form = await request.form()
+    role = str(form.get("role", ""))
+    await joining.update_participant(cohort, participant, {"role": role}, actor=principal)
+    return RedirectResponse(
+        f"/cohorts/{cohort.id}?done={role}&participant={participant.id}#members", status_code=303
+    )
+
+
 async def signin_cards(request: Request) -> Response:
     _, cohort = await staff_cohort(request)
     people = await members.members(cohort.id, order="name")
@@ -182,6 +204,16 @@ routes: list[BaseRoute] = [
         "/cohorts/{cohort_id}/participants/{participant_id}/pin",
         participant_pin,
         methods=["GET", "POST"],
+    ),
+    Route(
+        "/cohorts/{cohort_id}/participants/{participant_id}/sign-out",
+        participant_sign_out,
+        methods=["POST"],
+    ),
+    Route(
+        "/cohorts/{cohort_id}/participants/{participant_id}/role",
+        participant_role,
+        methods=["POST"],
     ),
     Route("/cohorts/{cohort_id}/cards", signin_cards, methods=["GET"]),
     *join_routes.routes,

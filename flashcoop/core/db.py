@@ -22,7 +22,7 @@ from flashcoop.core.settings import Settings
 
 APP_LABEL = "flashcoop"
 # The kernel's own tables (stored files), before those of the installed domains.
-KERNEL_MODELS = ("flashcoop.core.storage",)
+KERNEL_MODELS = ("flashcoop.core.storage", "flashcoop.core.sessions")
 _model_modules: list[str] = []
 
 

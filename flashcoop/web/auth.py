@@ -8,6 +8,12 @@ from starlette.requests import Request
 
 from flashcoop.core.errors import N_, CoreError, DomainError, Forbidden
 from flashcoop.core.principal import Member, Principal, StaffUser
+from flashcoop.core.sessions import (
+    end_session,
+    participant_subject,
+    start_session,
+    user_subject,
+)
 from flashcoop.core.settings import Settings
 
 
@@ -40,19 +46,27 @@ def _fresh_session(request: Request) -> None:
     request.session.clear()
 
 
-def sign_in_user(request: Request, user: StaffUser) -> None:
+async def sign_in_user(request: Request, user: StaffUser) -> None:
+    await end_session(request.session.get("sid"))
     _fresh_session(request)
-    request.session.update({"uid": user.id, "uv": user.session_version, "at": time.time()})
+    key = await start_session(user_subject(user.id))
+    request.session.update(
+        {"uid": user.id, "uv": user.session_version, "at": time.time(), "sid": key}
+    )
     request.scope["flashcoop.principal"] = Principal(user=user)
 
 
-def sign_in_participant(request: Request, participant: Member) -> None:
+async def sign_in_participant(request: Request, participant: Member) -> None:
+    await end_session(request.session.get("sid"))
     _fresh_session(request)
-    request.session.update({"pid": str(participant.id), "pv": participant.auth_version})
+    key = await start_session(participant_subject(participant.id))
+    request.session.update({"pid": str(participant.id), "pv": participant.auth_version, "sid": key})
     request.scope["flashcoop.principal"] = Principal(participant=participant)
 
 
-def sign_out(request: Request) -> None:
+async def sign_out(request: Request) -> None:
+    """End this session on the server too: the same cookie replayed later is refused."""
+    await end_session(request.session.get("sid"))
     request.session.clear()
     request.scope.pop("flashcoop.principal", None)
 

@@ -179,7 +179,7 @@ async def checkin_sign_in(request: Request) -> Response:
         field = "display_name" if exc.code == CohortsError.NAME_TAKEN else "form"
         errors, status = {field: exc.text}, exc.status
     else:
-        sign_in_participant(request, participant)
+        await sign_in_participant(request, participant)
         with suppress(DomainError):  # closed or cancelled: the check-in page says so
             await att.check_in_at_scan(workshop, cohort, participant, scanned, settings=settings)
         return RedirectResponse(f"/w/{workshop.id}/checkin", status_code=303)
