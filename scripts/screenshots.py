@@ -1,9 +1,11 @@
-"""Screenshots for docs/facilitator-guide.md, taken from the demo in real Chromium.
+"""Screenshots for the guides in docs/, taken from the demo in real Chromium.
 
     python scripts/screenshots.py [--out docs/screenshots]
 
 Starts `flashcoop serve` on a temporary SQLite database loaded with `flashcoop demo`, signs in
-as the demo facilitator and saves PNGs at phone (360 px) and desktop (1280 px) sizes.
+as the demo facilitator and saves PNGs at phone (360 px) and desktop (1280 px) sizes; then
+joins as a demo member and saves each participant page at 360 px in the usual and the easy-read
+mode (`phone-<page>.png`, `phone-<page>-easy.png`) for docs/participant-guide.md.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ SHOT_PHONE = {**PHONE, "device_scale_factor": 1}
 DESKTOP = {"viewport": {"width": 1280, "height": 860}, "device_scale_factor": 1}
 FACILITATOR = ("animatrice@demo.flashcoop.org", "demo-animatrice")
 MEMBER = ("Aïcha", "1234")
+CLOSED_MEMBER = ("Fatou", "1111")
 
 
 async def sign_in(page: Page, base: str) -> None:
@@ -80,26 +83,68 @@ async def staff_pages(browser: Browser, base: str, out: Path, size: str, options
     return code
 
 
+# A participant's pages, each at 360 px in the usual and the easy-read mode (issue #10).
+PARTICIPANT_PAGES = (
+    ("participant-home", "/me", True),
+    ("skills", "/me/skills", False),
+    ("calendar", "/me/calendar", False),
+)
+MODES = (("", "0"), ("-easy", "1"))
+
+
+async def _member_signs_in(page: Page, base: str, code: str, name: str, pin: str) -> bool:
+    await page.goto(f"{base}/j/{code}")
+    await page.fill("#f-display_name", name)
+    await page.fill("#f-pin", pin)
+    await page.click("form.stack button[type=submit]")
+    try:
+        await page.wait_for_url(base + "/me", timeout=10_000)
+    except Exception:  # a cohort that no longer lets its members in: no picture of it
+        return False
+    return True
+
+
 async def participant_pages(browser: Browser, base: str, out: Path, code: str) -> None:
     context = await browser.new_context(**SHOT_PHONE, locale="fr-FR")
     page = await context.new_page()
-    await page.goto(f"{base}/j/{code}")
-    await shoot(page, out, "phone-join")
-    await page.fill("#f-display_name", MEMBER[0])
-    await page.fill("#f-pin", MEMBER[1])
-    await page.click("form.stack button[type=submit]")
-    await page.wait_for_url(base + "/me")
-    await shoot(page, out, "phone-participant-home", full=True)
+    for suffix, easy in MODES:
+        await page.goto(f"{base}/j/{code}?easy={easy}")
+        await shoot(page, out, f"phone-join{suffix}", full=True)
+    await page.goto(f"{base}/j/{code}?easy=0")
+    if not await _member_signs_in(page, base, code, *MEMBER):
+        raise RuntimeError("the demo member could not sign in")
+    for suffix, easy in MODES:
+        for name, path, full in PARTICIPANT_PAGES:
+            await page.goto(f"{base}{path}?easy={easy}")
+            await shoot(page, out, f"phone-{name}{suffix}", full=full)
     await context.close()
 
 
-async def take(base: str, out: Path) -> None:
+async def closed_member_pages(browser: Browser, base: str, out: Path, database: Path) -> None:
+    """A member of the demo's closed cohort: the share of the surplus and the certificate."""
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        row = connection.execute("SELECT join_code FROM cohort WHERE status = 'closed'").fetchone()
+    if row is None:
+        return
+    context = await browser.new_context(**SHOT_PHONE, locale="fr-FR")
+    page = await context.new_page()
+    if await _member_signs_in(page, base, row[0], *CLOSED_MEMBER):
+        for suffix, easy in MODES:
+            await page.goto(f"{base}/me?easy={easy}")
+            await shoot(page, out, f"phone-closed-home{suffix}", full=True)
+    await context.close()
+
+
+async def take(base: str, out: Path, database: Path) -> None:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             code = await staff_pages(browser, base, out, "phone", SHOT_PHONE)
             await staff_pages(browser, base, out, "desktop", DESKTOP)
             await participant_pages(browser, base, out, code)
+            await closed_member_pages(browser, base, out, database)
         finally:
             await browser.close()
 
@@ -127,7 +172,7 @@ def main() -> int:
         )
         serve = [*command, "serve", "--port", str(port)]
         with running(serve, url=base + "/healthz", env=env, cwd=ROOT, output=None):
-            asyncio.run(take(base, out))
+            asyncio.run(take(base, out, Path(tmp) / "demo.sqlite3"))
     return 0
 
 
