@@ -65,7 +65,9 @@ async def test_a_pin_reset_ends_sessions_and_api_tokens(app, client, settings):
     assert await ApiToken.filter(participant_id=member.id, revoked_at=None).count() == 0
 
 
-async def test_a_facilitator_signs_a_member_out_of_every_device(app, client, other_client, settings):
+async def test_a_facilitator_signs_a_member_out_of_every_device(
+    app, client, other_client, settings
+):
     facilitator = await make_user("facilitator")
     cohort = await make_cohort(facilitator=facilitator)
     member = await make_participant(cohort, "Awa")

@@ -30,6 +30,23 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='AuditEntry',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('actor', fields.CharField(max_length=120)),
+                ('actor_user_id', fields.IntField(null=True, db_index=True)),
+                ('actor_participant_id', fields.UUIDField(null=True, db_index=True)),
+                ('action', fields.CharField(db_index=True, max_length=48)),
+                ('object', fields.CharField(max_length=120)),
+                ('subject_id', fields.UUIDField(null=True, db_index=True)),
+                ('detail', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('cohort_id', fields.UUIDField(null=True, db_index=True)),
+            ],
+            options={'table': 'audit_entry', 'app': 'flashcoop', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Certificate',
             fields=[
                 ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
@@ -85,6 +102,29 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='GuardianConsent',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('participant', fields.ForeignKeyField('flashcoop.Participant', source_field='participant_id', db_constraint=True, to_field='id', related_name='guardian_consents', on_delete=OnDelete.CASCADE)),
+                ('guardian_name', fields.CharField(max_length=80)),
+                ('given_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'guardian_consent', 'app': 'flashcoop', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='LiveSession',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('key_hash', fields.CharField(unique=True, max_length=64)),
+                ('subject', fields.CharField(db_index=True, max_length=80)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('ended_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'live_session', 'app': 'flashcoop', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Outcome',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -111,6 +151,16 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'report', 'app': 'flashcoop', 'unique_together': (('cohort', 'kind', 'audience', 'format', 'version'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='RetentionPolicy',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organisation', fields.OneToOneField('flashcoop.Organisation', source_field='organisation_id', db_constraint=True, to_field='id', related_name='retention_policy', on_delete=OnDelete.CASCADE)),
+                ('months', fields.IntField()),
+            ],
+            options={'table': 'retention_policy', 'app': 'flashcoop', 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -175,12 +225,42 @@ class Migration(migrations.Migration):
         ),
         ops.AddField(
             model_name='Participant',
+            name='anonymised_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='Participant',
             name='birth_year',
             field=fields.IntField(null=True),
         ),
         ops.AddField(
             model_name='Participant',
+            name='consent_profile',
+            field=fields.BooleanField(default=False),
+        ),
+        ops.AddField(
+            model_name='Participant',
+            name='education_level',
+            field=fields.CharField(default='', max_length=120),
+        ),
+        ops.AddField(
+            model_name='Participant',
+            name='erased_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='Participant',
             name='gender',
             field=fields.CharField(default='', max_length=16),
+        ),
+        ops.AddField(
+            model_name='Participant',
+            name='minor',
+            field=fields.BooleanField(default=False),
+        ),
+        ops.AddField(
+            model_name='Participant',
+            name='situation_at_entry',
+            field=fields.CharField(default='', max_length=120),
         ),
     ]

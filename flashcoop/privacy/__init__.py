@@ -1,0 +1,1 @@
+"""Privacy: consents, the participant's export, erasure, retention and the audit trail."""
