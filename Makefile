@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: setup run test test-sqlite test-postgres lint screenshots bench
+.PHONY: setup run test test-sqlite test-postgres lint audit screenshots bench
 
 $(BIN)/flashcoop: pyproject.toml
 	./scripts/system-deps.sh --with-browser
@@ -36,6 +36,12 @@ test-postgres: setup
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || [ "$$FLASHCOOP_REQUIRE_POSTGRES" = 1 ]; then \
 	  FLASHCOOP_TEST_DATABASE=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: skipped the PostgreSQL run"; fi
+
+# Known vulnerabilities in the installed dependencies (PyPI's advisory database, so it needs the
+# network). --strict: a dependency that could not be checked fails the target rather than
+# passing silently, so an unreachable advisory service is an error, never "no vulnerabilities".
+audit: setup
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 screenshots: setup
 	$(BIN)/python scripts/screenshots.py

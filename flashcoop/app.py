@@ -25,6 +25,8 @@ from flashcoop.core.settings import Settings
 from flashcoop.domains import house
 from flashcoop.web import openapi, pages, static
 from flashcoop.web.api import error_json
+from flashcoop.web.easy import EasyReadMiddleware
+from flashcoop.web.retry import RetryReadsMiddleware
 from flashcoop.web.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHeadersMiddleware
 from flashcoop.web.templating import render
 
@@ -132,7 +134,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             https_only=settings.https,
         ),
         Middleware(LanguageMiddleware, default=settings.default_language),
+        Middleware(EasyReadMiddleware, https=settings.https),
         Middleware(CSRFMiddleware),
+        Middleware(RetryReadsMiddleware),  # innermost: a read retried runs only the route again
     ]
     app = Starlette(
         routes=all_routes(),

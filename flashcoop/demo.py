@@ -173,9 +173,12 @@ async def _closed_cohort(settings: Settings) -> Cohort:
         member, _ = await join_cohort(
             JoinRequest(cohort.join_code, name, pin), client="demo", max_failures=1000, now=joined
         )
-        member.gender, member.birth_year = gender, birth_year
+        # The profile is kept only with its consent (docs/privacy.md): the demo's members gave it.
+        member.consent_profile, member.gender, member.birth_year = True, gender, birth_year
         member.consent_share_name = name in ("Fatou", "Nadia")
-        await member.save(update_fields=["gender", "birth_year", "consent_share_name"])
+        await member.save(
+            update_fields=["consent_profile", "gender", "birth_year", "consent_share_name"]
+        )
         members.append(member)
     last_day = cohort.ends_at - timedelta(hours=2)
     await _past_attendance(cohort, members, facilitator, last_day)

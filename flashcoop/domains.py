@@ -16,7 +16,16 @@ from flashcoop.core.domain import House
 
 # The sale form comes before the programme on the pages composed of sections: the ledger is
 # listed before workshops (siblings: neither imports the other).
-INSTALLED = ("accounts", "cohorts", "notify", "ledger", "workshops", "certificates", "closure")
+INSTALLED = (
+    "accounts",
+    "cohorts",
+    "notify",
+    "privacy",
+    "ledger",
+    "workshops",
+    "certificates",
+    "closure",
+)
 
 
 @cache

@@ -214,6 +214,6 @@ async def test_grid_script_path_saves_one_cell_with_the_session_and_csrf_header(
     saved = await client.post(api, json=body, headers={"X-CSRF-Token": token})
     assert saved.status_code == 201 and saved.json()["level"] == 4
     assert await latest_levels(cohort.id) == {str(aicha.id): {"2.4": 4}}
-    assert 'src="/static/js/assess-grid.js"' in page.text
+    assert 'src="/static/js/assess-grid.js?v=' in page.text
     script = await client.get("/static/js/assess-grid.js")
     assert script.status_code == 200 and "X-CSRF-Token" in script.text

@@ -11,7 +11,7 @@ from tests.report_helpers import make_closed, make_open
 
 async def test_join_api_accepts_the_optional_profile(client):
     cohort, *_ = await make_open(names=())
-    body = {"code": cohort.join_code, "display_name": "Zoé", "pin": "1234"}
+    body = {"code": cohort.join_code, "display_name": "Zoé", "pin": "1234", "profile_data": True}
     response = await client.post(
         "/api/v1/join", json={**body, "gender": "female", "birth_year": 1999}
     )
@@ -43,6 +43,7 @@ async def test_join_form_has_the_optional_fields(client):
     assert 'name="gender"' in page.text and 'name="birth_year"' in page.text
     assert 'for="f-gender"' in page.text and 'for="f-birth_year"' in page.text
     form = {"display_name": "Zoé", "pin": "1234", "gender": "other", "birth_year": "1980"}
+    form["profile_data"] = "on"  # the profile is kept only with this consent (docs/privacy.md)
     done = await client.post(
         f"/j/{cohort.join_code}", data={**form, "csrf_token": csrf_from(page.text)}
     )
@@ -54,7 +55,7 @@ async def test_join_form_has_the_optional_fields(client):
 async def test_join_form_rejects_a_bad_year(client):
     cohort, *_ = await make_open(names=())
     page = await client.get(f"/j/{cohort.join_code}")
-    form = {"display_name": "Zoé", "pin": "1234", "birth_year": "20"}
+    form = {"display_name": "Zoé", "pin": "1234", "birth_year": "20", "profile_data": "on"}
     bad = await client.post(
         f"/j/{cohort.join_code}", data={**form, "csrf_token": csrf_from(page.text)}
     )
@@ -65,6 +66,7 @@ async def test_join_form_rejects_a_bad_year(client):
 
 async def test_staff_patch_role_and_profile(client):
     cohort, facilitator, people, _now = await make_open()
+    await Participant.filter(id=people[0].id).update(consent_profile=True)
     url = f"/api/v1/cohorts/{cohort.id}/participants/{people[0].id}"
     headers = await bearer(facilitator)
     response = await client.patch(url, json={"gender": "male", "birth_year": 1975}, headers=headers)
@@ -99,6 +101,7 @@ async def test_staff_patch_role_and_profile(client):
 
 async def test_patch_refused_once_closed(client):
     closed = await make_closed()
+    await Participant.filter(id=closed.people[0].id).update(consent_profile=True)
     url = f"/api/v1/cohorts/{closed.cohort.id}/participants/{closed.people[0].id}"
     response = await client.patch(
         url, json={"gender": "female"}, headers=await bearer(closed.facilitator)

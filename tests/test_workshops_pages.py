@@ -105,7 +105,7 @@ async def test_checkin_screen_shows_qr_and_loads_script(client, settings):
     page = await client.get(f"/workshops/{workshop.id}/checkin")
     assert page.status_code == 200
     assert "<svg" in page.text
-    assert '<script src="/static/js/workshop-checkin.js"' in page.text
+    assert '<script src="/static/js/workshop-checkin.js?v=' in page.text
     code, _ = att.current_code(settings, workshop)
     assert code in page.text
     script = await client.get("/static/js/workshop-checkin.js")

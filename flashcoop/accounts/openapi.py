@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flashcoop.web.openapi import BOOL, INT, TEXT, TIME, items_of, obj, op
+from flashcoop.web.openapi import BOOL, INT, TEXT, TIME, items_of, obj, op, optional
 
 USER = obj(
     ["id", "email", "role"],
@@ -48,8 +48,8 @@ PATHS: dict[str, Any] = {
             "Create an API token for the caller; the token is in the answer only",
             ok=201,
             response=obj(["token"], token=TEXT, id=INT, name=TEXT),
-            body=obj(name=TEXT),
-            errors=(400, 401, 403),
+            body=obj(name=optional({"type": "string", "maxLength": 120})),
+            errors=(400, 401, 403, 422),
         ),
     },
     "/api/v1/tokens/{token_id}/revoke": {

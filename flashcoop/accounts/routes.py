@@ -13,6 +13,7 @@ from flashcoop.accounts import services
 from flashcoop.accounts.models import ROLES, ApiToken, Organisation, User
 from flashcoop.accounts.services import authenticate, check_rate, rate_key, record_failure
 from flashcoop.core.errors import N_, NotFound, RateLimited, Text, ValidationError
+from flashcoop.core.fields import TITLE_MAX, Fields
 from flashcoop.web.api import iso, json_body, listing
 from flashcoop.web.auth import require, settings_of, sign_in_user, sign_out
 from flashcoop.web.pages import client_address, safe_next
@@ -144,8 +145,11 @@ async def tokens_api(request: Request) -> Response:
     user = services.staff_user(principal)
     if request.method == "GET":
         return listing([token_json(t) for t in await _own_tokens(user)])
-    data = await json_body(request)
-    token, row = await services.issue_token(user=user, name=str(data.get("name") or "api")[:120])
+    form = Fields(await json_body(request))
+    # A name that is no text, or too long, is refused (422), not coerced nor cut.
+    name = form.text("name", required=False, max_len=TITLE_MAX, default="api")
+    form.check()
+    token, row = await services.issue_token(user=user, name=name)
     return JSONResponse({**token_json(row), "token": token}, status_code=201)
 
 

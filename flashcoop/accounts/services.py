@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from flashcoop.accounts.errors import AccountsError
 from flashcoop.accounts.models import ROLES, ApiToken, Organisation, RateLimitMark, User
@@ -55,6 +57,19 @@ async def get_or_create_organisation(name: str, kind: str) -> Organisation:
     if organisation is None:
         organisation = await Organisation.create(name=name, kind=kind)
     return organisation
+
+
+def visible_organisations(principal: Principal) -> QuerySet[Organisation]:
+    """The organisations a staff member needs to know of: an admin all of them; a facilitator
+    their structure and the funders they may link a cohort to; a funder their own."""
+    user = principal.user
+    if user is None:
+        return Organisation.filter(id__isnull=True)
+    if user.role == "admin":
+        return Organisation.all()
+    if user.role == "facilitator":
+        return Organisation.filter(Q(id=user.organisation_id) | Q(kind="funder"))
+    return Organisation.filter(id=user.organisation_id)
 
 
 async def create_user(

@@ -11,7 +11,9 @@ from flashcoop.certificates import (
     sections,
 )
 from flashcoop.certificates.errors import CertificatesError
+from flashcoop.certificates.privacy_data import export_certificates, forget_holder
 from flashcoop.core.domain import Domain
+from flashcoop.privacy.signals import member_erased, member_export_requested
 
 DOMAIN = Domain(
     name="certificates",
@@ -22,4 +24,8 @@ DOMAIN = Domain(
     errors=CertificatesError,
     home_sections=(sections.home_section, assessment_sections.home_section),
     dashboard_sections=(sections.dashboard_section, assessment_sections.dashboard_section),
+    receivers=(
+        (member_export_requested, export_certificates),
+        (member_erased, forget_holder),
+    ),
 )

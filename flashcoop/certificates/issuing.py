@@ -33,6 +33,7 @@ from flashcoop.core.i18n import LANGUAGES
 from flashcoop.core.principal import Principal
 from flashcoop.core.settings import Settings
 from flashcoop.core.storage import StoredFile, store_file
+from flashcoop.privacy import audit
 from flashcoop.workshops.reports import attended_minutes, planned_minutes
 
 log = logging.getLogger(__name__)
@@ -228,8 +229,8 @@ async def issue_for_closure(cohort: Cohort, *, settings: Settings, now: datetime
     standing_of = await standings(cohort, now=now)
     for participant in await members(cohort.id):
         standing = standing_of.get(str(participant.id))
-        if standing is None or not standing.eligible:
-            continue
+        if standing is None or not standing.eligible or participant.erased_at is not None:
+            continue  # an erased member asked for nothing in their name to be issued
         certificate, created = await _insert(
             cohort,
             participant,
@@ -250,7 +251,17 @@ async def revoke_certificate(
     """Revoke with a reason (shown at once on the verification page and in the badge).
     Revoking again keeps the first date and reason."""
     text = read_reason(reason, required=True)
-    await Certificate.filter(id=certificate.id, revoked_at__isnull=True).update(
-        revoked_at=now, revocation_reason=text
-    )
+    async with in_transaction():
+        revoked = await Certificate.filter(id=certificate.id, revoked_at__isnull=True).update(
+            revoked_at=now, revocation_reason=text
+        )
+        if revoked:
+            await audit.record(
+                actor=principal,
+                action="certificate.revoked",
+                object=f"certificate:{certificate.id}",
+                cohort_id=certificate.cohort_id,
+                subject_id=certificate.participant_id,
+                now=now,
+            )
     return await Certificate.get(id=certificate.id)

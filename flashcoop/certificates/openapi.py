@@ -29,6 +29,7 @@ PATHS: dict[str, Any] = {
             "Issue a member's certificate early, or by override with a reason (200: the "
             "existing one)",
             ok=201,
+            also=(200,),
             params=[*C, "participant_id"],
             response=CERTIFICATE,
             body=obj(reason=REASON, language={"enum": ["fr", "en"]}),

@@ -24,7 +24,7 @@ async def close_api(request: Request) -> Response:
     )
     cohort = await Cohort.get(id=cohort.id)
     products = await Product.filter(cohort=cohort)
-    return JSONResponse(cohort_json(cohort, request, products))
+    return JSONResponse(cohort_json(cohort, request, products, staff=True))
 
 
 routes = [

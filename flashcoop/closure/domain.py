@@ -11,9 +11,11 @@ from flashcoop.closure import (
     sections,
 )
 from flashcoop.closure.errors import ClosureError
+from flashcoop.closure.privacy_data import export_closure, forget_notes
 from flashcoop.closure.sweep import close_due
 from flashcoop.core.domain import Domain
 from flashcoop.core.jobs import Job
+from flashcoop.privacy.signals import member_erased, member_export_requested
 
 DOMAIN = Domain(
     name="closure",
@@ -33,4 +35,5 @@ DOMAIN = Domain(
     ),
     home_sections=(sections.home_section,),
     dashboard_sections=(sections.dashboard_section,),
+    receivers=((member_export_requested, export_closure), (member_erased, forget_notes)),
 )

@@ -45,9 +45,11 @@ from flashcoop.cohorts.models import CLOSED, CLOSING, OPEN, Cohort
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, DomainError, NotFound
 from flashcoop.core.fields import format_amount
+from flashcoop.core.principal import Principal
 from flashcoop.core.settings import Settings
 from flashcoop.ledger.chain import verify_chain
 from flashcoop.notify import webhooks
+from flashcoop.privacy import audit
 
 # A claim older than this belongs to a worker that died (or hangs): another one takes over.
 # A closure's steps take seconds; each step renews the claim.
@@ -249,9 +251,20 @@ async def _tell(run: Run) -> None:
 async def _finish(run: Run) -> None:
     async with in_transaction():
         await run.advance(DONE, finished_at=run.clock())
-        await Cohort.filter(id=run.cohort.id, status=CLOSING).update(
+        moved = await Cohort.filter(id=run.cohort.id, status=CLOSING).update(
             status=CLOSED, closed_at=run.closure.started_at
         )
+        if moved:
+            user_id = run.closure.requested_by_id
+            by = await User.get_or_none(id=user_id) if user_id else None
+            await audit.record(
+                actor=Principal(user=by) if by else None,
+                action="cohort.closed",
+                object=f"cohort:{run.cohort.id}",
+                detail={"trigger": run.closure.trigger, "ledger_head": run.closure.ledger_head},
+                cohort_id=run.cohort.id,
+                now=run.clock(),
+            )
     run.cohort.status, run.cohort.closed_at = CLOSED, run.closure.started_at
 
 

@@ -16,7 +16,7 @@ from tortoise.functions import Sum
 from flashcoop.accounts.models import Organisation
 from flashcoop.certificates.models import Assessment, Certificate
 from flashcoop.closure.models import SITUATIONS, Closure, Outcome, Share
-from flashcoop.cohorts.members import members
+from flashcoop.cohorts.members import members, person_name
 from flashcoop.cohorts.models import GENDERS, Cohort, Participant
 from flashcoop.cohorts.skills import cohort_framework
 from flashcoop.ledger.models import LedgerEntry
@@ -128,9 +128,7 @@ def pseudonym(position: int) -> str:
 def label_for(participant: Participant, position: int, audience: str) -> str:
     """The member's name for staff, or for funders when they consented; else a pseudonym
     numbered by order of arrival, stable from one report to the next."""
-    if audience == STAFF or participant.consent_share_name:
-        return participant.display_name
-    return pseudonym(position)
+    return person_name(participant, funder=audience != STAFF, pseudonym=pseudonym(position))
 
 
 def age_band(birth_year: int | None, at: datetime) -> str:

@@ -22,6 +22,7 @@ from flashcoop.core.clock import utcnow
 from flashcoop.core.fields import Fields
 from flashcoop.core.principal import Principal
 from flashcoop.core.storage import read_file
+from flashcoop.privacy import audit
 from flashcoop.web.api import iso, json_body, listing
 from flashcoop.web.auth import require, settings_of
 
@@ -53,6 +54,14 @@ async def download(
     )
     stored = await read_file(report.file_id)
     assert stored is not None, "a report row always points at its file"
+    if principal.role == "funder":
+        await audit.record(
+            actor=principal,
+            action="report.downloaded",
+            object=f"cohort:{cohort.id}",
+            detail={"format": fmt, "version": version},
+            cohort_id=cohort.id,
+        )
     return Response(
         bytes(stored.content),
         media_type=MEDIA_TYPES[fmt],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flashcoop.closure.models import SITUATIONS
-from flashcoop.web.openapi import INT, MONEY, TEXT, TIME, UUID, C, items_of, obj, op
+from flashcoop.web.openapi import INT, MONEY, TEXT, TIME, UUID, C, items_of, obj, op, optional
 
 NUMBER = {"type": "number"}
 COUNT = obj(
@@ -140,7 +140,11 @@ PATHS: dict[str, Any] = {
             "Record a participant's situation at exit (staff); history kept; until 12 months "
             "after closure",
             params=[*C, "participant_id"],
-            body=obj(["situation"], situation={"enum": list(SITUATIONS)}, note=TEXT),
+            body=obj(
+                ["situation"],
+                situation={"enum": list(SITUATIONS)},
+                note=optional({"type": "string", "maxLength": 2000}),
+            ),
             response={**OUTCOME, "properties": {**OUTCOME["properties"], "history_count": INT}},
             errors=(400, 401, 403, 404, 409, 422),
         ),

@@ -15,7 +15,7 @@ from flashcoop.accounts.models import Organisation
 from flashcoop.cohorts import skills
 from flashcoop.cohorts.models import CustomFramework
 from flashcoop.core.errors import N_, Forbidden, ValidationError
-from flashcoop.core.fields import TEXT_MAX, TITLE_MAX, Fields
+from flashcoop.core.fields import TEXT_MAX, TITLE_MAX, Fields, row_id
 from flashcoop.core.principal import Principal
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
@@ -175,11 +175,8 @@ async def _owner(form: Fields, principal: Principal) -> int:
     if user.organisation_id is not None:
         return user.organisation_id
     # An administrator defines a framework on behalf of a structure.
-    raw = form.raw("organisation_id")
-    try:
-        found = await Organisation.get_or_none(id=int(str(raw)), kind="structure")
-    except ValueError:
-        found = None
+    key = row_id(form.raw("organisation_id"))
+    found = await Organisation.get_or_none(id=key, kind="structure") if key else None
     if found is None:
         form.error("organisation_id", N_("Choose the structure that uses this framework."))
         return 0

@@ -2,6 +2,7 @@
 
 from flashcoop.cohorts import (
     api,
+    cli,
     frameworks_api,
     frameworks_routes,
     identity,
@@ -19,6 +20,7 @@ DOMAIN = Domain(
     routes=(*routes.routes, *pages.routes, *frameworks_routes.routes),
     api_routes=(*api.routes, *pages.api_routes, *frameworks_api.routes),
     openapi={**openapi.PATHS, **frameworks_api.PATHS},
+    commands=(cli.add_participant_command,),
     errors=CohortsError,
     identify=identity.identify,
 )

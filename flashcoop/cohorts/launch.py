@@ -18,7 +18,7 @@ from flashcoop.cohorts.models import PROGRAMMES, SURPLUS_RULES, Cohort, CohortFu
 from flashcoop.cohorts.signals import cohort_created
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, Forbidden
-from flashcoop.core.fields import TITLE_MAX, Fields, parse_amount
+from flashcoop.core.fields import TITLE_MAX, Fields, parse_amount, row_id
 from flashcoop.core.principal import Principal
 
 JOIN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud, typed by hand
@@ -179,14 +179,11 @@ def _products(form: Fields) -> list[ProductDraft]:
 
 async def _funders(form: Fields) -> list[int]:
     raw = form.raw("funders") or []
-    if not isinstance(raw, list) or not all(isinstance(i, int | str) for i in raw):
+    given = [row_id(i) for i in raw] if isinstance(raw, list) else [None]
+    if None in given:
         form.error("funders", N_("Choose funders from the list."))
         return []
-    try:
-        ids = sorted({int(i) for i in raw})
-    except ValueError:
-        form.error("funders", N_("Choose funders from the list."))
-        return []
+    ids = sorted({i for i in given if i is not None})
     found = await Organisation.filter(id__in=ids, kind="funder").count() if ids else 0
     if found != len(ids):
         form.error("funders", N_("Choose funders from the list."))
@@ -196,11 +193,9 @@ async def _funders(form: Fields) -> list[int]:
 async def _structure_for_admin(form: Fields) -> int:
     raw = form.raw("structure_id")
     structure = None
-    if raw not in (None, ""):
-        try:
-            structure = await Organisation.get_or_none(id=int(str(raw)), kind="structure")
-        except ValueError:
-            structure = None
+    key = row_id(raw)
+    if key is not None:
+        structure = await Organisation.get_or_none(id=key, kind="structure")
     if structure is None:
         form.error("structure_id", N_("Choose the structure that runs this cohort."))
         return 0

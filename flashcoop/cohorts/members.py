@@ -1,8 +1,9 @@
 """Members of a cohort and how a person is named: the one place every domain asks.
 
 Every page, export and report that shows a person goes through `person_name` (or
-`names_by_id`), which knows who is asking. Today it gives the display name; pseudonyms for
-funders and "erased" after an erasure hook in here, and reach every place at once.
+`names_by_id`), which knows who is asking and what was consented: the name for the cohort's
+staff and members, a pseudonym for funders without the member's consent, "erased" after an
+erasure — in every place at once.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from flashcoop.cohorts.models import Cohort, Participant
-from flashcoop.core.errors import NotFound
+from flashcoop.core.errors import N_, NotFound
+from flashcoop.core.i18n import gettext
 from flashcoop.core.principal import Principal
 
 # Orders a members list may take: by arrival, or alphabetically for sheets and roll calls.
@@ -46,10 +48,24 @@ async def participant_of(cohort: Cohort, participant_id: UUID | str) -> Particip
 
 
 def person_name(
-    participant: Participant, viewer: Principal | None = None, *, legal: bool = False
+    participant: Participant,
+    viewer: Principal | None = None,
+    *,
+    legal: bool = False,
+    funder: bool = False,
+    pseudonym: str = "",
 ) -> str:
-    """How this person is named to `viewer` (None: on the cohort's own documents); `legal`
-    adds first and last names when they differ from the chosen name (signature sheets)."""
+    """How this person is named to `viewer` (None: on the cohort's own documents, read by its
+    staff); `legal` adds first and last names when they differ from the chosen name (signature
+    sheets). After an erasure: "erased", to everyone. A funder (`viewer` with the funder role,
+    or `funder=True` for documents made for funders) sees the name only with the member's
+    "named_in_reports" consent, else `pseudonym` (by default one made of the member's id)."""
+    if participant.erased_at is not None:
+        return gettext(N_("erased"))
+    if funder or (viewer is not None and viewer.role == "funder"):
+        if not participant.consent_share_name:
+            return pseudonym or f"Participant {str(participant.id)[:8]}"
+        return participant.display_name
     name = participant.display_name
     if legal:
         full = " ".join(p for p in (participant.first_name, participant.last_name) if p)

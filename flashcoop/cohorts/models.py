@@ -112,8 +112,18 @@ class Participant(Model):
     # Consent to show the name to funders; without it reports pseudonymise the member.
     consent_share_name = fields.BooleanField(default=False)
     # Optional profile, for funders' anonymous indicators only: "" when not given.
-    gender = fields.CharField(max_length=16, default="")  # GENDERS or ""
+    # Kept only with the "profile_data" consent (`consent_profile`); withdrawing it clears them.
+    consent_profile = fields.BooleanField(default=False, db_default=False)
+    gender = fields.CharField(max_length=16, default="", db_default="")  # GENDERS or ""
     birth_year = fields.IntField(null=True)
+    situation_at_entry = fields.CharField(max_length=120, default="", db_default="")  # own words
+    education_level = fields.CharField(max_length=120, default="", db_default="")  # own words
+    # Under 18 at joining: a guardian's consent is recorded (privacy.GuardianConsent).
+    minor = fields.BooleanField(default=False, db_default=False)
+    # Set when an admin erased the person (names, PIN, profile gone: person_name says so)
+    # or when the retention period anonymised them; the row stays for the ledger's ids.
+    erased_at = fields.DatetimeField(null=True)
+    anonymised_at = fields.DatetimeField(null=True)
     role = fields.CharField(max_length=16, default="member")  # member | treasurer
     pin_hash = fields.CharField(max_length=200)
     # Bumped on PIN reset or a new sign-in card: older cards and sessions stop working.

@@ -5,7 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from flashcoop.cohorts.custom_frameworks import KEY_RE
-from flashcoop.web.openapi import BOOL, INT, MONEY, TEXT, TIME, UUID, C, items_of, obj, op
+from flashcoop.web.openapi import (
+    AMOUNT,
+    BOOL,
+    INT,
+    MONEY,
+    NAME,
+    PIN,
+    TEXT,
+    TIME,
+    TITLE,
+    UUID,
+    C,
+    items_of,
+    obj,
+    op,
+    optional,
+)
 
 COHORT = obj(
     ["id", "name", "activity", "status", "starts_at", "ends_at", "timezone", "currency"],
@@ -31,9 +47,9 @@ COHORT = obj(
 )
 COHORT_IN = obj(
     ["name", "activity", "starts_at", "ends_at"],
-    name=TEXT,
-    activity=TEXT,
-    location=TEXT,
+    name=TITLE,
+    activity=TITLE,
+    location=optional({"type": "string", "maxLength": 120}),
     starts_at=TIME,
     ends_at=TIME,
     timezone=TEXT,
@@ -41,11 +57,13 @@ COHORT_IN = obj(
     surplus_rule={"enum": ["equal", "hours", "sales"]},
     framework={"type": "string", "pattern": KEY_RE.pattern, "example": "entrecomp"},
     attendance_threshold=INT,
-    products={"type": "array", "items": obj(["label", "price"], label=TEXT, price=MONEY)},
+    products={"type": "array", "items": obj(["label", "price"], label=TITLE, price=AMOUNT)},
     programme={"enum": ["flashcoop-7-days", "none"]},
-    funders={"type": "array", "items": INT},
+    funders={"type": "array", "items": {**INT, "minimum": 1, "maximum": 2**31 - 1}},
 )
 PARTICIPANT = obj(["id", "cohort_id", "display_name"], id=UUID, cohort_id=UUID, display_name=TEXT)
+
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 
 PATHS: dict[str, Any] = {
     "/api/v1/cohorts": {
@@ -69,6 +87,7 @@ PATHS: dict[str, Any] = {
             "Replace the join code; the old QR and link stop working (staff)",
             params=C,
             response=COHORT,
+            errors=(401, 403, 404, 409),
         ),
     },
     "/api/v1/cohorts/{cohort_id}/participants/{participant_id}/pin": {
@@ -76,7 +95,7 @@ PATHS: dict[str, Any] = {
             "Give a participant a new PIN; their phones and cards are signed out (staff)",
             params=["cohort_id", "participant_id"],
             response=PARTICIPANT,
-            body=obj(["pin"], pin=TEXT),
+            body=obj(["pin"], pin=PIN),
             errors=(400, 401, 403, 404, 422),
         ),
     },
@@ -97,6 +116,8 @@ PATHS: dict[str, Any] = {
                 role={"enum": ["member", "treasurer"]},
                 gender={"enum": ["female", "male", "other", ""]},
                 birth_year={"type": ["integer", "null"], "minimum": 1900},
+                situation_at_entry={"type": "string", "maxLength": 120},
+                education_level={"type": "string", "maxLength": 120},
             ),
             errors=(400, 401, 403, 404, 409, 422),
         ),
@@ -112,16 +133,26 @@ PATHS: dict[str, Any] = {
         "post": op(
             "Join a cohort (201), or sign in again with the same name and PIN (200)",
             ok=201,
+            also=(200,),
             response=obj(["participant", "token"], participant=PARTICIPANT, token=TEXT),
             body=obj(
                 ["code", "display_name", "pin"],
                 code=TEXT,
-                display_name=TEXT,
-                pin=TEXT,
+                display_name=NAME,
+                pin=PIN,
                 gender={"enum": ["female", "male", "other", ""]},
                 birth_year={"type": ["integer", "null"], "minimum": 1900},
-                first_name=TEXT,
-                last_name=TEXT,
+                first_name=optional({"type": "string", "maxLength": 80}),
+                last_name=optional({"type": "string", "maxLength": 80}),
+                # Optional consents and a minor's guardian (docs/privacy.md); the profile
+                # fields are refused (422) without "profile_data": true.
+                named_in_reports={"type": "boolean"},
+                profile_data={"type": "boolean"},
+                situation_at_entry={"type": "string", "maxLength": 120},
+                education_level={"type": "string", "maxLength": 120},
+                minor={"type": "boolean"},
+                guardian_name={"type": "string", "maxLength": 80},
+                guardian_consent={"type": "boolean"},
             ),
             errors=(400, 404, 409, 422, 429),
             public=True,
@@ -138,13 +169,18 @@ PATHS: dict[str, Any] = {
                     display_name=TEXT,
                     attendance_hours={"type": "number"},
                     sales=MONEY,
+                    # The latest sale, check-in, and the later of the two (null: none yet).
+                    last_sale_at=NULLABLE_TIME,
+                    last_checkin_at=NULLABLE_TIME,
+                    last_activity=NULLABLE_TIME,
                 )
             ),
         ),
     },
     "/api/v1/organisations": {
         "get": op(
-            "Organisations (staff)",
+            "Organisations the caller needs: an admin all; a facilitator their structure and "
+            "the funders; a funder their own",
             response=items_of(
                 obj(
                     ["id", "name", "kind"],

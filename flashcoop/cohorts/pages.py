@@ -17,6 +17,7 @@ from flashcoop.cohorts import members, services
 from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.core.clock import utcnow
 from flashcoop.core.domain import House, gather
+from flashcoop.core.fields import parse_amount
 from flashcoop.core.principal import Principal
 from flashcoop.core.qr import qr_svg
 from flashcoop.core.templating import ENV
@@ -46,6 +47,21 @@ def days_left(cohort: Cohort, now: datetime) -> int:
     today = now.astimezone(cohort.tz).date()
     last = cohort.ends_at.astimezone(cohort.tz).date()
     return max(0, (last - today).days)
+
+
+async def member_figures(
+    request: Request, cohort: Cohort, people: list[Participant]
+) -> dict[str, dict[str, Any]]:
+    """Each member's figures from every installed domain (hours, sales, last sale, last
+    check-in), plus `last_activity`: the latest of the times they contribute."""
+    figures: dict[str, dict[str, Any]] = {str(p.id): {} for p in people}
+    for contribute in _house(request).member_figures:
+        for pid, values in (await contribute(cohort, people)).items():
+            figures.setdefault(pid, {}).update(values)
+    for values in figures.values():
+        moments = [v for v in values.values() if isinstance(v, datetime)]
+        values["last_activity"] = max(moments) if moments else None
+    return figures
 
 
 async def render_home(
@@ -85,7 +101,14 @@ async def cohort_dashboard(request: Request) -> Response:
         context["join_url"] = join_url
         context["qr"] = qr_svg(join_url)
         # Funders see numbers, not names: the participant list is for the staff only.
-        context["participants"] = await members.members(cohort.id)
+        people = await members.members(cohort.id)
+        context["participants"] = people
+        figures = await member_figures(request, cohort, people)
+        for values in figures.values():
+            # The ledger gives sales as a decimal string (the API's money); the page formats cents.
+            values["sales_cents"] = parse_amount(values.get("sales") or "0") or 0
+        context["figures"] = figures
+        context["changed"] = request.query_params.get("participant", "")
     else:
         context["participant_count"] = await members.member_count(cohort.id)
     return render(request, "cohorts/cohort_dashboard.html", context)
@@ -95,10 +118,7 @@ async def participants_api(request: Request) -> Response:
     principal = await require(request, "facilitator", "admin")
     cohort = await services.get_cohort(principal, request.path_params["cohort_id"], staff=True)
     people = await members.members(cohort.id)
-    figures: dict[str, dict[str, Any]] = {str(p.id): {} for p in people}
-    for contribute in _house(request).member_figures:
-        for pid, values in (await contribute(cohort, people)).items():
-            figures.setdefault(pid, {}).update(values)
+    figures = await member_figures(request, cohort, people)
     return listing(
         [
             {
@@ -106,7 +126,10 @@ async def participants_api(request: Request) -> Response:
                 "display_name": members.person_name(p, principal),
                 "role": p.role,
                 "joined_at": iso(p.joined_at),
-                **figures[str(p.id)],
+                **{
+                    name: iso(value) if isinstance(value, datetime) else value
+                    for name, value in figures[str(p.id)].items()
+                },
             }
             for p in people
         ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from flashcoop.cohorts.errors import CohortsError
-from flashcoop.cohorts.models import Cohort
+from flashcoop.cohorts.models import Cohort, CohortFunder
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, DomainError, Forbidden, NotFound
 from flashcoop.core.principal import Principal
@@ -26,7 +27,10 @@ def visible_cohorts(principal: Principal) -> QuerySet[Cohort]:
     if user.role == "facilitator":
         return Cohort.filter(structure_id=user.organisation_id)
     if user.role == "funder":
-        return Cohort.filter(funder_links__funder_id=user.organisation_id).distinct()
+        # A subquery, not a join with DISTINCT: PostgreSQL refuses a DISTINCT whose ORDER BY
+        # is not selected, which callers' values_list() and order_by() would meet.
+        funded = CohortFunder.filter(funder_id=user.organisation_id).values("cohort_id")
+        return Cohort.filter(id__in=Subquery(funded))
     return Cohort.filter(id__isnull=True)
 
 

@@ -8,3 +8,15 @@ cohort_created = Signal(
     "cohort_created",
     "A cohort was launched: send(cohort=Cohort, programme=str), inside its transaction.",
 )
+
+participant_joined = Signal(
+    "participant_joined",
+    "A person joined: send(participant=Participant, guardian_name=str, now=datetime), inside "
+    "the joining transaction (privacy records the consents given and a guardian's consent).",
+)
+
+participant_changed = Signal(
+    "participant_changed",
+    "The staff changed a member: send(participant=Participant, actor=Principal | None, "
+    "changes={field: (old, new)}, now=datetime), inside the transaction (privacy audits it).",
+)

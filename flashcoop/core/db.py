@@ -78,6 +78,9 @@ _UNAVAILABLE_NAMES = {
     "ConnectionFailureError",
     "AdminShutdownError",
     "TooManyConnectionsError",
+    # asyncpg's "cannot switch to state …; another operation is in progress": a pooled
+    # connection whose server end was killed in the middle of a query, handed out again.
+    "InternalClientError",
 }
 _UNAVAILABLE_WORDS = ("connection", "closed", "locked", "terminat", "could not connect")
 

@@ -147,6 +147,21 @@ def _zones() -> set[str]:
 _AMOUNT = re.compile(r"^\d{1,9}(?:[.,]\d{1,2})?$")
 
 
+DB_INT_MAX = 2**31 - 1  # an integer column (PostgreSQL's int4): a larger id is no row of ours
+
+
+def row_id(value: Any) -> int | None:
+    """An integer id as a client sent it (a number or digits), or None when it cannot name a
+    row: a query with an id past the column's range is a database error on PostgreSQL."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    try:
+        number = int(value.strip()) if isinstance(value, str) else value
+    except ValueError:
+        return None
+    return number if 0 < number <= DB_INT_MAX else None
+
+
 def parse_amount(value: Any) -> int | None:
     """'12,5', '12.50', '1 234,56' → cents; None when it is not an amount with ≤ 2 decimals."""
     if isinstance(value, bool) or value is None:

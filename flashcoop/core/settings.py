@@ -73,6 +73,12 @@ class Settings:
     participant_session_days: int = _setting(
         180, "How long a participant's phone stays signed in, in days.", int
     )
+    retention_months: int = _setting(
+        12,
+        "Months after a cohort's closure before its members' personal data is anonymised "
+        "(a structure may set its own period).",
+        int,
+    )
     reminder_minutes: tuple[int, ...] = _setting(
         (1440, 60),
         "Minutes before a workshop when participants are reminded, comma-separated.",

@@ -3,6 +3,8 @@
 from flashcoop.core.domain import Domain
 from flashcoop.ledger import api, cli, openapi, routes, sections
 from flashcoop.ledger.errors import LedgerError
+from flashcoop.ledger.privacy_data import export_entries
+from flashcoop.privacy.signals import member_export_requested
 
 DOMAIN = Domain(
     name="ledger",
@@ -15,4 +17,5 @@ DOMAIN = Domain(
     home_sections=(sections.home_section,),
     dashboard_sections=(sections.dashboard_section,),
     member_figures=(sections.member_figures,),
+    receivers=((member_export_requested, export_entries),),
 )

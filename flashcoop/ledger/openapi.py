@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flashcoop.web.openapi import BOOL, INT, MONEY, TEXT, TIME, UUID, C, Schema, items_of, obj, op
+from flashcoop.web.openapi import (
+    AMOUNT,
+    BOOL,
+    INT,
+    LONG_TEXT,
+    MONEY,
+    TEXT,
+    TIME,
+    TITLE,
+    UUID,
+    C,
+    Schema,
+    items_of,
+    obj,
+    op,
+)
 
 ENTRY = obj(
     ["id", "seq", "kind", "amount", "label", "hash"],
@@ -27,9 +42,9 @@ ENTRY_BODY: Schema = {
         ["id", "kind"],
         id=UUID,
         kind={"enum": ["sale", "expense"]},
-        amount=MONEY,
-        quantity=INT,
-        label=TEXT,
+        amount=AMOUNT,
+        quantity={**INT, "minimum": 1, "maximum": 100_000},
+        label=TITLE,
         payment_method={"enum": ["cash", "card", "transfer", "other"]},
         occurred_at=TIME,
         product_id={
@@ -47,6 +62,7 @@ PATHS: dict[str, Any] = {
         "post": op(
             "Record a sale or an expense; replaying the same body returns the stored entry (200)",
             ok=201,
+            also=(200,),
             response=ENTRY,
             params=C,
             errors=(400, 401, 403, 404, 409, 422),
@@ -56,11 +72,13 @@ PATHS: dict[str, Any] = {
     },
     "/api/v1/cohorts/{cohort_id}/entries/{entry_id}/reverse": {
         "post": op(
-            "Reverse an entry once, with a reason",
+            "Reverse an entry once, with a reason; the same body again returns the stored "
+            "reversal (200)",
             ok=201,
+            also=(200,),
             response=ENTRY,
             params=["cohort_id", "entry_id"],
-            body=obj(["id", "reason"], id=UUID, reason=TEXT),
+            body=obj(["id", "reason"], id=UUID, reason={**LONG_TEXT, "minLength": 1}),
             errors=(400, 401, 403, 404, 409, 422),
         ),
     },
@@ -77,7 +95,12 @@ PATHS: dict[str, Any] = {
                 entries=INT,
                 by_participant={
                     "type": "array",
-                    "items": obj(participant_id=UUID, display_name=TEXT, sales=MONEY, count=INT),
+                    "items": obj(
+                        participant_id={**UUID, "type": ["string", "null"]},  # null: staff
+                        display_name=TEXT,
+                        sales=MONEY,
+                        count=INT,
+                    ),
                 },
                 by_day={"type": "array", "items": obj(day=TEXT, sales=MONEY)},
                 by_label={"type": "array", "items": obj(label=TEXT, sales=MONEY, quantity=INT)},

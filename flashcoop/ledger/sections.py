@@ -16,7 +16,7 @@ from flashcoop.core.fields import format_amount
 from flashcoop.core.principal import Principal
 from flashcoop.ledger import reports
 from flashcoop.ledger.models import PAYMENT_METHODS, LedgerEntry
-from flashcoop.ledger.services import sales_by_participant
+from flashcoop.ledger.services import last_sale_by_participant, sales_by_participant
 
 RECENT = 10
 
@@ -103,6 +103,13 @@ async def dashboard_section(cohort: Cohort, principal: Principal) -> Section | N
 async def member_figures(
     cohort: Cohort, members: Sequence[Participant]
 ) -> dict[str, dict[str, Any]]:
-    """Each member's net sales, for the participants' list."""
+    """Each member's net sales and the time of their last sale, for the participants' list."""
     sales = await sales_by_participant(cohort.id)
-    return {str(p.id): {"sales": format_amount(sales.get(str(p.id), 0))} for p in members}
+    last = await last_sale_by_participant(cohort.id)
+    return {
+        str(p.id): {
+            "sales": format_amount(sales.get(str(p.id), 0)),
+            "last_sale_at": last.get(str(p.id)),
+        }
+        for p in members
+    }

@@ -9,18 +9,19 @@ from uuid import UUID
 
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.expressions import F
-from tortoise.functions import Sum
+from tortoise.functions import Max, Sum
 from tortoise.transactions import in_transaction
 
 from flashcoop.cohorts.models import Cohort
 from flashcoop.cohorts.services import ensure_open
-from flashcoop.core.clock import utcnow
+from flashcoop.core.clock import as_utc, utcnow
 from flashcoop.core.errors import N_, DomainError, Forbidden, NotFound
 from flashcoop.core.principal import Principal
 from flashcoop.ledger.chain import GENESIS, entry_hash
 from flashcoop.ledger.drafts import Draft, Reversal
 from flashcoop.ledger.errors import LedgerError
 from flashcoop.ledger.models import KINDS, REVERSAL, LedgerEntry, LedgerHead
+from flashcoop.privacy import audit
 
 ATTEMPTS = 8
 
@@ -233,6 +234,17 @@ async def _append_once(
             )
             if moved != 1:
                 raise IntegrityError("ledger head moved")
+        if draft.reverses_id is not None:
+            await audit.record(
+                actor=principal,
+                action="entry.reversed",
+                object=f"entry:{draft.reverses_id}",
+                detail={"reversal": str(entry.id), "seq": entry.seq},
+                cohort_id=cohort.id,
+                subject_id=draft.owner_id,
+                now=now,
+                using_db=conn,
+            )
     return Recorded(entry, created=True)
 
 
@@ -245,3 +257,14 @@ async def sales_by_participant(cohort_id: object) -> dict[str, int]:
         .values("participant_id", "total")
     )
     return {str(row["participant_id"]): int(row["total"] or 0) for row in rows}
+
+
+async def last_sale_by_participant(cohort_id: object) -> dict[str, datetime]:
+    """When each participant of a cohort last recorded a sale (reversals are not activity)."""
+    rows = (
+        await LedgerEntry.filter(cohort_id=cohort_id, kind="sale", participant_id__isnull=False)
+        .annotate(last=Max("recorded_at"))
+        .group_by("participant_id")
+        .values("participant_id", "last")
+    )
+    return {str(row["participant_id"]): as_utc(row["last"]) for row in rows if row["last"]}

@@ -236,12 +236,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Participant',
             name='consent_profile',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.AddField(
             model_name='Participant',
             name='education_level',
-            field=fields.CharField(default='', max_length=120),
+            field=fields.CharField(default='', db_default='', max_length=120),
         ),
         ops.AddField(
             model_name='Participant',
@@ -251,16 +251,16 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Participant',
             name='gender',
-            field=fields.CharField(default='', max_length=16),
+            field=fields.CharField(default='', db_default='', max_length=16),
         ),
         ops.AddField(
             model_name='Participant',
             name='minor',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.AddField(
             model_name='Participant',
             name='situation_at_entry',
-            field=fields.CharField(default='', max_length=120),
+            field=fields.CharField(default='', db_default='', max_length=120),
         ),
     ]

@@ -23,6 +23,18 @@ TIME: Schema = {"type": "string", "format": "date-time"}
 TEXT: Schema = {"type": "string"}
 INT: Schema = {"type": "integer"}
 BOOL: Schema = {"type": "boolean"}
+# The limits the server enforces on what clients send (core.fields; API.md "Limits").
+NAME: Schema = {"type": "string", "minLength": 1, "maxLength": 80}  # display and person names
+TITLE: Schema = {"type": "string", "minLength": 1, "maxLength": 120}  # cohort, workshop, label
+LONG_TEXT: Schema = {"type": "string", "maxLength": 2000}  # descriptions, notes, reasons
+PIN: Schema = {"type": "string", "pattern": "^[0-9]{4,6}$"}
+# An amount sent: at most two decimals, comma or point; a whole number of euros may be a JSON
+# integer. It must also be > 0 and within the ceiling (422 otherwise).
+AMOUNT: Schema = {
+    "type": ["string", "integer"],
+    "pattern": r"^\d{1,9}([.,]\d{1,2})?$",
+    "example": "12.50",
+}
 ERROR: Schema = {
     "type": "object",
     "properties": {
@@ -37,6 +49,11 @@ ERROR: Schema = {
         }
     },
 }
+
+
+def optional(schema: Schema) -> Schema:
+    """An optional field: null is read as absent, like a missing field (core.fields)."""
+    return {**schema, "type": [schema["type"], "null"]}
 
 
 def obj(required: list[str] | None = None, **props: Schema) -> Schema:
@@ -60,11 +77,15 @@ def op(
     media: str = "application/json",
     public: bool = False,
     params: list[str] | None = None,
+    also: tuple[int, ...] = (),
 ) -> Schema:
+    """One operation; `also` lists other success codes with the same body (the 200 of a
+    replayed write that returns what is already stored)."""
     operation: Schema = {
         "summary": summary,
         "responses": {
-            str(ok): {"description": "OK", "content": {media: {"schema": response or {}}}}
+            str(status): {"description": "OK", "content": {media: {"schema": response or {}}}}
+            for status in (ok, *also)
         },
     }
     for status in errors:

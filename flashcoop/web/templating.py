@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse
 
 from flashcoop.core import i18n
 from flashcoop.core.templating import ENV
+from flashcoop.web.easy import easy_read
 from flashcoop.web.security import CSRF_FIELD, csrf_token
 from flashcoop.web.static import static_url
 
@@ -19,6 +20,7 @@ _csrf_current: ContextVar[str] = ContextVar("flashcoop_csrf", default="")
 ENV.globals["csrf_field_name"] = CSRF_FIELD
 ENV.globals["csrf_value"] = _csrf_current.get
 ENV.globals["static_url"] = static_url
+ENV.globals["easy_read"] = easy_read  # for macros, which do not see the page's context
 
 
 def render(
@@ -32,6 +34,7 @@ def render(
         "principal": request.scope.get("flashcoop.principal"),
         "settings": request.app.state.settings,
         "language": i18n.current_language(),
+        "easy": easy_read(),
         **(context or {}),
     }
     html = ENV.get_template(template).render(ctx)

@@ -17,7 +17,9 @@ from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.cohorts.services import ensure_open
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import N_, DomainError, ValidationError
+from flashcoop.core.principal import Principal
 from flashcoop.core.settings import Settings
+from flashcoop.privacy import audit
 from flashcoop.workshops.checkin_codes import (
     SCANNED,
     checkin_url,
@@ -280,6 +282,15 @@ async def record_attendance(
                     row.checked_in_at = now
                 await row.save()
                 await _log(row, old, by, now)
+                await audit.record(
+                    actor=Principal(user=by) if by is not None else None,
+                    action="attendance.corrected",
+                    object=f"workshop:{workshop.id}",
+                    detail={"old": old, "new": status},
+                    cohort_id=cohort.id,
+                    subject_id=participant.id,
+                    now=now,
+                )
     except IntegrityError:
         # The member's own check-in landed at the same moment: apply the roll call on top.
         return await record_attendance(

@@ -3,8 +3,10 @@
 from flashcoop.cohorts.signals import cohort_created
 from flashcoop.core.domain import Domain
 from flashcoop.core.jobs import Job
+from flashcoop.privacy.signals import member_export_requested
 from flashcoop.workshops import api, cli, openapi, routes, sections
 from flashcoop.workshops.errors import WorkshopsError
+from flashcoop.workshops.privacy_data import export_attendance
 from flashcoop.workshops.programme import on_cohort_created
 from flashcoop.workshops.reminders import send_due_reminders
 
@@ -20,5 +22,8 @@ DOMAIN = Domain(
     home_sections=(sections.home_section,),
     dashboard_sections=(sections.dashboard_section,),
     member_figures=(sections.member_figures,),
-    receivers=((cohort_created, on_cohort_created),),
+    receivers=(
+        (cohort_created, on_cohort_created),
+        (member_export_requested, export_attendance),
+    ),
 )

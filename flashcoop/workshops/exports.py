@@ -52,7 +52,8 @@ async def attendance_summary(request: Request) -> Response:
 async def _feed(cohort: Cohort, request: Request) -> Response:
     items = await workshops.cohort_workshops(cohort)
     body = await build_calendar(cohort, items, base_url=settings_of(request).base_url)
-    return Response(body, media_type=ICS, headers={"Cache-Control": "private, max-age=300"})
+    # A cohort's programme (places, times): kept by no cache, like every private answer.
+    return Response(body, media_type=ICS, headers={"Cache-Control": "private, no-store"})
 
 
 async def cohort_calendar(request: Request) -> Response:

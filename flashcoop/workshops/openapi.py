@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flashcoop.web.openapi import TEXT, TIME, UUID, C, W, items_of, obj, op
+from flashcoop.web.openapi import (
+    LONG_TEXT,
+    TEXT,
+    TIME,
+    TITLE,
+    UUID,
+    C,
+    W,
+    items_of,
+    obj,
+    op,
+    optional,
+)
 
 WORKSHOP = obj(
     ["id", "title", "starts_at", "ends_at", "status"],
@@ -35,11 +47,11 @@ PATHS: dict[str, Any] = {
             errors=(400, 401, 403, 404, 409, 422),
             body=obj(
                 ["title", "starts_at", "ends_at"],
-                title=TEXT,
+                title=TITLE,
                 starts_at=TIME,
                 ends_at=TIME,
-                location=TEXT,
-                description=TEXT,
+                location=optional({"type": "string", "maxLength": 120}),
+                description=optional(LONG_TEXT),
                 competences={"type": "array", "items": TEXT},
                 repeat_weekly_until={"type": "string", "format": "date"},
             ),
@@ -53,11 +65,11 @@ PATHS: dict[str, Any] = {
             params=W,
             response=WORKSHOP,
             body=obj(
-                title=TEXT,
+                title=TITLE,
                 starts_at=TIME,
                 ends_at=TIME,
-                location=TEXT,
-                description=TEXT,
+                location=optional({"type": "string", "maxLength": 120}),
+                description=optional(LONG_TEXT),
                 status=TEXT,
             ),
             errors=(400, 401, 403, 404, 409, 422),

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from tortoise.functions import Count, Sum
+from tortoise.functions import Count, Max, Sum
 
 from flashcoop.accounts.models import Organisation
 from flashcoop.cohorts.members import members, person_name
 from flashcoop.cohorts.models import Cohort
+from flashcoop.core.clock import as_utc
 from flashcoop.core.csvfile import csv_bytes
 from flashcoop.workshops.models import ATTENDED, SCHEDULED, Attendance, Workshop
 
@@ -27,6 +28,17 @@ async def attended_minutes(cohort_id: object) -> dict[str, int]:
         .values("participant_id", "minutes")
     )
     return {str(r["participant_id"]): int(r["minutes"] or 0) for r in rows}
+
+
+async def last_checkin_by_participant(cohort_id: object) -> dict[str, datetime]:
+    """When each participant of a cohort last checked in (or was marked there) at a workshop."""
+    rows = (
+        await Attendance.filter(workshop__cohort_id=cohort_id, checked_in_at__isnull=False)
+        .annotate(last=Max("checked_in_at"))
+        .group_by("participant_id")
+        .values("participant_id", "last")
+    )
+    return {str(r["participant_id"]): as_utc(r["last"]) for r in rows if r["last"]}
 
 
 async def planned_minutes(cohort_id: object, *, until: datetime | None = None) -> int:

@@ -13,7 +13,7 @@ from flashcoop.core.principal import Principal
 from flashcoop.notify.services import recent_notifications, render_text
 from flashcoop.workshops.attendance import EARLY_CHECKIN
 from flashcoop.workshops.models import ATTENDED, CANCELLED, Attendance, Workshop
-from flashcoop.workshops.reports import attended_minutes
+from flashcoop.workshops.reports import attended_minutes, last_checkin_by_participant
 
 HOME_LIMIT = 5
 DASHBOARD_LIMIT = 8
@@ -93,6 +93,13 @@ async def attendance_hours(cohort_id: object) -> dict[str, float]:
 async def member_figures(
     cohort: Cohort, members: Sequence[Participant]
 ) -> dict[str, dict[str, Any]]:
-    """Each member's attended hours, for the participants' list."""
+    """Each member's attended hours and last check-in, for the participants' list."""
     hours = await attendance_hours(cohort.id)
-    return {str(p.id): {"attendance_hours": round(hours.get(str(p.id), 0.0), 2)} for p in members}
+    last = await last_checkin_by_participant(cohort.id)
+    return {
+        str(p.id): {
+            "attendance_hours": round(hours.get(str(p.id), 0.0), 2),
+            "last_checkin_at": last.get(str(p.id)),
+        }
+        for p in members
+    }
