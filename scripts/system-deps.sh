@@ -11,6 +11,12 @@ missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
 done
+# The tests also need a Java runtime (the Nu HTML Checker) and pg_dump/pg_restore (backup and
+# restore): any version will do, so a command already present is enough.
+if [ "${1:-}" = "--with-browser" ]; then
+  command -v java >/dev/null || missing+=(default-jre-headless)
+  command -v pg_dump >/dev/null || missing+=(postgresql-client)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 command -v apt-get >/dev/null || { echo "Please install: ${missing[*]}" >&2; exit 0; }
 sudo=""
