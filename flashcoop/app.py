@@ -99,7 +99,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
         refusal = Refused(500, CoreError.SERVER_ERROR, N_("Something went wrong on our side."))
     if request.url.path.startswith("/api/"):
         return error_json(refusal)
-    return render(request, "error.html", {"error": refusal}, status=500)
+    return render(request, "error.html", {"error": refusal}, status=refusal.status)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

@@ -501,6 +501,8 @@ EXPECTED: dict[tuple[str, str], dict[str, frozenset[str]]] = {
     ("GET", "/account"): ANY_STAFF_PAGE,
     ("POST", "/account"): ANY_STAFF_PAGE,
     ("GET", "/admin/audit"): ADMIN_PAGE,
+    ("GET", "/admin/retention"): ADMIN_PAGE,
+    ("POST", "/admin/retention"): ADMIN_PAGE_WRITE,
     ("GET", "/admin/participants/{participant_id}/erase"): ADMIN_PAGE,
     ("POST", "/admin/participants/{participant_id}/erase"): ADMIN_PAGE_WRITE,
     ("GET", "/admin/users"): ADMIN_PAGE,

@@ -22,7 +22,7 @@ from flashcoop.privacy.retention import (
     run_retention,
     set_retention_months,
 )
-from tests.factories import bearer, make_user
+from tests.factories import bearer, csrf_from, login, make_user
 from tests.report_helpers import make_closed
 
 
@@ -119,3 +119,47 @@ async def test_open_and_erased_members_are_left_alone(app, settings):
     closed = await make_closed()
     await Participant.filter(id=closed.people[0].id).update(erased_at=closed.cohort.closed_at)
     assert await run_retention(settings, closed.cohort.closed_at + timedelta(days=400)) == 3
+
+
+async def test_an_admin_sets_a_structure_period_on_the_page(client, settings):
+    closed = await make_closed()
+    structure = await Organisation.get(id=closed.cohort.structure_id)
+    await login(client, await make_user("admin"))
+    page = await client.get("/admin/retention")
+    assert page.status_code == 200 and structure.name in page.text
+    token = csrf_from(page.text)
+    bad = await client.post(
+        "/admin/retention",
+        data={"organisation": str(structure.id), "months": "500", "csrf_token": token},
+        headers={"Accept-Language": "en"},
+    )
+    assert bad.status_code == 422
+    assert f'id="e-{structure.id}"' in bad.text and "Between 1 and 120 months." in bad.text
+    assert await retention_months(structure.id, settings) == 12
+    funder = await client.post(
+        "/admin/retention",
+        data={"organisation": str(closed.funder_org.id), "months": "6", "csrf_token": token},
+    )
+    assert funder.status_code == 422
+    saved = await client.post(
+        "/admin/retention",
+        data={"organisation": str(structure.id), "months": "6", "csrf_token": token},
+    )
+    assert saved.status_code == 303
+    assert await retention_months(structure.id, settings) == 6
+    back = await client.post(
+        "/admin/retention",
+        data={"organisation": str(structure.id), "months": "", "csrf_token": token},
+    )
+    assert back.status_code == 303
+    assert await retention_months(structure.id, settings) == 12
+    forged = await client.post(
+        "/admin/retention", data={"organisation": str(structure.id), "months": "6"}
+    )
+    assert forged.status_code == 403
+
+
+async def test_only_admins_see_the_retention_page(client):
+    closed = await make_closed()
+    await login(client, closed.facilitator)
+    assert (await client.get("/admin/retention")).status_code == 403

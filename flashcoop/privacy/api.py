@@ -14,6 +14,7 @@ from flashcoop.cohorts.members import member, person_name
 from flashcoop.cohorts.models import Participant
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import NotFound
+from flashcoop.core.fields import row_id
 from flashcoop.privacy import audit, consents, erasure, retention
 from flashcoop.privacy.export import build_export
 from flashcoop.privacy.services import participant_by_id
@@ -69,10 +70,8 @@ async def audit_list(request: Request) -> Response:
 
 async def retention_api(request: Request) -> Response:
     await require(request, "admin")
-    try:
-        organisation = await Organisation.get_or_none(id=int(request.path_params["org_id"]))
-    except ValueError:
-        organisation = None
+    key = row_id(request.path_params["org_id"])
+    organisation = await Organisation.get_or_none(id=key) if key else None
     if organisation is None or organisation.kind != "structure":
         raise NotFound()
     if request.method == "PUT":

@@ -9,12 +9,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from flashcoop.accounts.models import Organisation
 from flashcoop.cohorts.joining import PROFILE_FIELDS
 from flashcoop.cohorts.members import member, person_name
 from flashcoop.cohorts.models import Cohort
 from flashcoop.core.clock import utcnow
-from flashcoop.core.errors import DomainError, ValidationError
-from flashcoop.privacy import audit, consents, erasure
+from flashcoop.core.errors import N_, DomainError, ValidationError
+from flashcoop.core.fields import row_id
+from flashcoop.privacy import audit, consents, erasure, retention
 from flashcoop.privacy.export import build_export
 from flashcoop.privacy.retention import retention_months
 from flashcoop.privacy.services import participant_by_id, update_my_privacy
@@ -105,9 +107,44 @@ async def erase_page(request: Request) -> Response:
     return render(request, "privacy/erase_confirm.html", context, status=status)
 
 
+async def retention_page(request: Request) -> Response:
+    """Each structure's retention period (its own, or the default), changed one at a time."""
+    await require(request, "admin")
+    settings = settings_of(request)
+    errors: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        form = await request.form()
+        key = row_id(str(form.get("organisation", "")))
+        organisation = await Organisation.get_or_none(id=key, kind="structure") if key else None
+        typed = str(form.get("months", "")).strip()
+        try:
+            if organisation is None:
+                raise ValidationError({"organisation": N_("Choose a structure.")})
+            months = row_id(typed) if typed else None
+            if typed and months is None:
+                raise ValidationError({"months": N_("Between 1 and 120 months.")})
+            await retention.set_retention_months(organisation, months)
+            return RedirectResponse("/admin/retention?saved=1", status_code=303)
+        except ValidationError as exc:
+            errors, status = {"structure": organisation, **exc.fields}, 422
+    structures = [
+        (o, await retention_months(o.id, settings))
+        for o in await Organisation.filter(kind="structure").order_by("name")
+    ]
+    context = {
+        "structures": structures,
+        "default": settings.retention_months,
+        "errors": errors,
+        "saved": request.query_params.get("saved") == "1",
+    }
+    return render(request, "privacy/retention.html", context, status=status)
+
+
 routes: list[BaseRoute] = [
     Route("/me/privacy", my_privacy, methods=["GET", "POST"]),
     Route("/me/privacy/data", my_data, methods=["GET"]),
     Route("/admin/audit", audit_page, methods=["GET"]),
+    Route("/admin/retention", retention_page, methods=["GET", "POST"]),
     Route("/admin/participants/{participant_id}/erase", erase_page, methods=["GET", "POST"]),
 ]
