@@ -30,7 +30,7 @@ from flashcoop.cohorts.members import member, participant_of
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import NotFound
 from flashcoop.core.settings import Settings
-from flashcoop.web.api import iso, json_body, listing
+from flashcoop.web.api import attachment, iso, json_body, listing
 from flashcoop.web.auth import require, settings_of
 
 
@@ -47,17 +47,6 @@ def certificate_json(certificate: Certificate, settings: Settings) -> dict[str, 
         "revoked_at": iso(certificate.revoked_at),
         "revocation_reason": certificate.revocation_reason or None,
     }
-
-
-def _attachment(body: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
 
 
 async def issue_api(request: Request) -> Response:
@@ -100,14 +89,14 @@ async def pdf_api(request: Request) -> Response:
     principal = await require(request)
     certificate, _cohort = await get_certificate(principal, request.path_params["certificate_id"])
     body = await pdf_bytes(certificate, settings=settings_of(request))
-    return _attachment(body, "application/pdf", file_name(certificate))
+    return attachment(body, "application/pdf", file_name(certificate))
 
 
 async def zip_api(request: Request) -> Response:
     principal = await require(request, "facilitator", "admin")
     cohort = await services.get_cohort(principal, request.path_params["cohort_id"], staff=True)
     body = await cohort_zip(cohort, settings=settings_of(request))
-    return _attachment(body, "application/zip", f"certificates-{slug(cohort.name) or 'cohort'}.zip")
+    return attachment(body, "application/zip", f"certificates-{slug(cohort.name) or 'cohort'}.zip")
 
 
 async def revoke_api(request: Request) -> Response:

@@ -23,7 +23,7 @@ from flashcoop.core.fields import Fields
 from flashcoop.core.principal import Principal
 from flashcoop.core.storage import read_file
 from flashcoop.privacy import audit
-from flashcoop.web.api import iso, json_body, listing
+from flashcoop.web.api import attachment, iso, json_body, listing
 from flashcoop.web.auth import require, settings_of
 
 READERS = ("facilitator", "admin", "funder")
@@ -62,14 +62,11 @@ async def download(
             detail={"format": fmt, "version": version},
             cohort_id=cohort.id,
         )
-    return Response(
+    return attachment(
         bytes(stored.content),
-        media_type=MEDIA_TYPES[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="{stored.name}"',
-            "Cache-Control": "private, no-store",
-            "ETag": f'"{stored.sha256}"',
-        },
+        MEDIA_TYPES[fmt],
+        stored.name,
+        headers={"ETag": f'"{stored.sha256}"'},
     )
 
 
@@ -153,14 +150,7 @@ async def indicators_api(request: Request) -> Response:
 
 async def indicators_csv(request: Request) -> Response:
     body = ind.indicators_csv(await _indicators(request))
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": 'attachment; filename="indicators.csv"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment(body, "text/csv; charset=utf-8", "indicators.csv")
 
 
 routes: list[BaseRoute] = [

@@ -20,6 +20,7 @@ from flashcoop.core.pdf import render_pdf
 from flashcoop.core.principal import Principal
 from flashcoop.core.qr import qr_svg
 from flashcoop.core.templating import render_template
+from flashcoop.web.api import attachment
 from flashcoop.web.auth import require, settings_of
 from flashcoop.web.templating import render
 
@@ -112,14 +113,7 @@ async def poster(request: Request) -> Response:
     )
     pdf = await render_pdf(html)
     filename = f"flashcoop-{cohort.join_code}.pdf"
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment(pdf, "application/pdf", filename, inline=True)
 
 
 async def regenerate_code(request: Request) -> Response:

@@ -17,7 +17,7 @@ from flashcoop.core.principal import Principal
 from flashcoop.ledger import drafts, exports, reports, services
 from flashcoop.ledger.chain import verification_json, verify_chain
 from flashcoop.ledger.models import LedgerEntry
-from flashcoop.web.api import iso, json_body, listing
+from flashcoop.web.api import attachment, iso, json_body, listing
 from flashcoop.web.auth import require, settings_of
 
 MAX_PAGE = 500
@@ -161,11 +161,7 @@ async def entries_csv(request: Request) -> Response:
     sep = ";" if request.query_params.get("sep") == "semicolon" else ","
     body = await exports.entries_csv(cohort, sep=sep, viewer=principal)
     name = f"ledger-{cohort.id}.csv"
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(body, "text/csv; charset=utf-8", name)
 
 
 routes = [

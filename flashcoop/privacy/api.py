@@ -18,20 +18,15 @@ from flashcoop.core.fields import row_id
 from flashcoop.privacy import audit, consents, erasure, retention
 from flashcoop.privacy.export import build_export
 from flashcoop.privacy.services import participant_by_id
-from flashcoop.web.api import iso, json_body, listing
+from flashcoop.web.api import attachment, iso, json_body, listing
 from flashcoop.web.auth import require, settings_of
 
 
 async def my_export(request: Request) -> Response:
     principal = await require(request, "participant")
     data = await build_export(member(principal), settings=settings_of(request), now=utcnow())
-    return JSONResponse(
-        data,
-        headers={
-            "Content-Disposition": 'attachment; filename="flashcoop-my-data.json"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    body = bytes(JSONResponse(data).body)
+    return attachment(body, "application/json", "flashcoop-my-data.json")
 
 
 async def my_consents(request: Request) -> Response:

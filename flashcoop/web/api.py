@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from flashcoop.core import i18n
 from flashcoop.core.errors import N_, CoreError, DomainError, ValidationError
@@ -77,3 +79,37 @@ def listing(items: list[Any], next_cursor: str | int | None = None) -> JSONRespo
 
 def iso(moment: Any) -> str | None:
     return moment.isoformat() if moment is not None else None
+
+
+def attachment(
+    body: bytes | str,
+    media_type: str,
+    filename: str,
+    *,
+    inline: bool = False,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A file to download (or show, `inline`), private and never cached.
+
+    Names carry accents and any script (a cohort's, a member's): the header gives an ASCII
+    fallback and the exact name in RFC 6266's `filename*`, since a header is latin-1 only."""
+    ascii_name = (
+        unicodedata.normalize("NFKD", filename)
+        .encode("ascii", "ignore")
+        .decode()
+        .replace('"', "")
+        .replace("\\", "")
+        or "download"
+    )
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": (
+                f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+            ),
+            "Cache-Control": "private, no-store",
+            **(headers or {}),
+        },
+    )

@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute, Route
 from flashcoop.cohorts import services
 from flashcoop.cohorts.models import Cohort
 from flashcoop.core.errors import NotFound
+from flashcoop.web.api import attachment
 from flashcoop.web.auth import require, settings_of
 from flashcoop.workshops import services as workshops
 from flashcoop.workshops.calendar import build_calendar, participant_from_token
@@ -18,17 +19,6 @@ from flashcoop.workshops.reports import build_sheet, build_summary, summary_csv
 ICS = "text/calendar; charset=utf-8"
 
 
-def _download(body: bytes | str, media_type: str, filename: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
-
-
 async def attendance_sheet_pdf(request: Request) -> Response:
     principal = await require(request, "facilitator", "admin")
     workshop, cohort = await workshops.get_workshop(
@@ -36,7 +26,7 @@ async def attendance_sheet_pdf(request: Request) -> Response:
     )
     pdf = await render_sheet_pdf(await build_sheet(workshop, cohort))
     day = workshop.starts_at.astimezone(cohort.tz).date().isoformat()
-    return _download(pdf, "application/pdf", f"attendance-{day}.pdf")
+    return attachment(pdf, "application/pdf", f"attendance-{day}.pdf")
 
 
 async def attendance_summary(request: Request) -> Response:
@@ -45,8 +35,8 @@ async def attendance_summary(request: Request) -> Response:
     cohort = await services.get_cohort(principal, request.path_params["cohort_id"], staff=True)
     summary = await build_summary(cohort)
     if fmt == "csv":
-        return _download(summary_csv(summary), "text/csv; charset=utf-8", "attendance.csv")
-    return _download(await render_summary_pdf(summary), "application/pdf", "attendance.pdf")
+        return attachment(summary_csv(summary), "text/csv; charset=utf-8", "attendance.csv")
+    return attachment(await render_summary_pdf(summary), "application/pdf", "attendance.pdf")
 
 
 async def _feed(cohort: Cohort, request: Request) -> Response:
