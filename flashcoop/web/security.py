@@ -123,18 +123,26 @@ class BodyLimitMiddleware:
                 return
             await self.app(scope, receive, send)
             return
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > limit:
-                await _refusal(is_api, TOO_LARGE)(scope, receive, send)
-                return
+        body = await _read_body(receive, limit)
+        if body is None:
+            await _refusal(is_api, TOO_LARGE)(scope, receive, send)
+            return
         await self.app(scope, _replay(body, receive), send)
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, read no further than `limit` (None past it, or if the client left)."""
+    body = b""
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+        if len(body) > limit:
+            return None
+    return body
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -174,12 +182,10 @@ class CSRFMiddleware:
             return
 
         # BodyLimitMiddleware, outside, already bounded the body.
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
+        body = await _read_body(receive, MAX_FORM_BYTES)
+        if body is None:
+            await _refusal(is_api, TOO_LARGE)(scope, receive, send)
+            return
         sent = headers.get(CSRF_HEADER)
         if sent is None and not is_api:
             sent = await _form_token(scope, headers, body)
