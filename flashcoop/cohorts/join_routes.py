@@ -13,7 +13,7 @@ from flashcoop.cohorts import joining
 from flashcoop.cohorts.cards import participant_from_card
 from flashcoop.cohorts.errors import CohortsError
 from flashcoop.cohorts.joining import JOIN_WINDOW
-from flashcoop.cohorts.models import Cohort
+from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.core.errors import N_, DomainError, NotFound, RateLimited, Text, ValidationError
 from flashcoop.web.auth import settings_of, sign_in_participant, sign_out
 from flashcoop.web.pages import client_address
@@ -84,22 +84,31 @@ async def _join(request: Request, *, cohort_hint: Cohort | None, path_code: str 
         values[box] = "on" if form.get(box) else ""
     data = {k: v for k, v in values.items() if k != "pin"}
     data["pin"] = str(form.get("pin", ""))
-    settings = settings_of(request)
+    participant, errors, status = await join_from_form(request, data)
+    if participant is None:
+        return await _page(request, cohort_hint, values, errors, status=status)
+    await sign_in_participant(request, participant)
+    return RedirectResponse("/me", status_code=303)
+
+
+async def join_from_form(
+    request: Request, data: dict[str, Any]
+) -> tuple[Participant | None, dict[str, Any], int]:
+    """Join, or sign in again, from a page's form (join page, check-in page): the member, or
+    the errors to show next to the fields with the page's status."""
     try:
         participant, _created = await joining.join_cohort(
             joining.read_join(data),
             client=client_address(request),
-            max_failures=settings.join_max_failures,
+            max_failures=settings_of(request).join_max_failures,
         )
     except ValidationError as exc:
-        return await _page(request, cohort_hint, values, dict(exc.fields), status=422)
+        return None, dict(exc.fields), 422
     except RateLimited as exc:
-        return await _page(request, cohort_hint, values, {"form": exc.text}, status=429)
+        return None, {"form": exc.text}, 429
     except DomainError as exc:
-        field = FIELD_OF_CODE.get(exc.code, "form")
-        return await _page(request, cohort_hint, values, {field: exc.text}, status=exc.status)
-    await sign_in_participant(request, participant)
-    return RedirectResponse("/me", status_code=303)
+        return None, {FIELD_OF_CODE.get(exc.code, "form"): exc.text}, exc.status
+    return participant, {}, 200
 
 
 async def sign_in_card(request: Request) -> Response:

@@ -12,15 +12,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from flashcoop.accounts.services import staff_user
-from flashcoop.cohorts import joining
-from flashcoop.cohorts.errors import CohortsError
+from flashcoop.cohorts.join_routes import join_from_form
 from flashcoop.cohorts.members import member, members, person_name
 from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import DomainError, NotFound, RateLimited, ValidationError
 from flashcoop.core.qr import qr_svg
 from flashcoop.web.auth import get_principal, require, settings_of, sign_in_participant
-from flashcoop.web.pages import client_address
 from flashcoop.web.templating import render
 from flashcoop.workshops import attendance as att
 from flashcoop.workshops import services as workshops
@@ -164,21 +162,8 @@ async def checkin_sign_in(request: Request) -> Response:
     cohort = await Cohort.get(id=workshop.cohort_id)
     data = {"code": cohort.join_code, "display_name": values["display_name"]}
     data["pin"] = str(form.get("pin", ""))
-    errors: dict[str, Any]
-    try:
-        participant, _created = await joining.join_cohort(
-            joining.read_join(data),
-            client=client_address(request),
-            max_failures=settings.join_max_failures,
-        )
-    except ValidationError as exc:
-        errors, status = dict(exc.fields), 422
-    except RateLimited as exc:
-        errors, status = {"form": exc.text}, 429
-    except DomainError as exc:
-        field = "display_name" if exc.code == CohortsError.NAME_TAKEN else "form"
-        errors, status = {field: exc.text}, exc.status
-    else:
+    participant, errors, status = await join_from_form(request, data)
+    if participant is not None:
         await sign_in_participant(request, participant)
         with suppress(DomainError):  # closed or cancelled: the check-in page says so
             await att.check_in_at_scan(workshop, cohort, participant, scanned, settings=settings)
