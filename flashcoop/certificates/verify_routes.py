@@ -69,14 +69,22 @@ async def verify_page(request: Request) -> Response:
     return response
 
 
-async def assertion(request: Request) -> Response:
+async def _valid(request: Request) -> Certificate | Response:
+    """The certificate named in the path, or the answer instead of it: 404 when unknown, 410
+    with the revocation when revoked (as Open Badges says, for both kinds of badge)."""
     certificate = await find_public(request.path_params["certificate_id"])
     if certificate is None:
         return _not_found()
-    settings = settings_of(request)
     if certificate.revoked_at is not None:
-        return _json(badges.revoked(certificate, settings), status=410)
-    return _json(badges.assertion(certificate, settings))
+        return _json(badges.revoked(certificate, settings_of(request)), status=410)
+    return certificate
+
+
+async def assertion(request: Request) -> Response:
+    certificate = await _valid(request)
+    if isinstance(certificate, Response):
+        return certificate
+    return _json(badges.assertion(certificate, settings_of(request)))
 
 
 async def badge_class(request: Request) -> Response:
@@ -110,12 +118,10 @@ async def badge_image(request: Request) -> Response:
 
 
 async def credential(request: Request) -> Response:
-    certificate = await find_public(request.path_params["certificate_id"])
-    if certificate is None:
-        return _not_found()
+    certificate = await _valid(request)
+    if isinstance(certificate, Response):
+        return certificate
     settings = settings_of(request)
-    if certificate.revoked_at is not None:
-        return _json(badges.revoked(certificate, settings), status=410)
     token = await sign_for(
         certificate.content["structure_id"],
         badges.credential(certificate, settings),
