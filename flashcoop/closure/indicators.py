@@ -164,23 +164,26 @@ def indicators_data(found: Indicators) -> dict[str, Any]:
     }
 
 
+# The figures of the indicators, in the order of the API, the CSV and the OpenAPI description.
+TOTALS = (
+    "cohorts",
+    "participants",
+    "attendance_rate",
+    "training_hours",
+    "sales",
+    "surplus",
+    "certificates_issued",
+)
+SPLITS = ("by_gender", "by_age_band", "by_outcome")
+
+
 def indicators_csv(found: Indicators) -> bytes:
     """One flat table `indicator,value,count,suppressed`: totals first, then each split."""
     data = indicators_data(found)
     rows: list[list[Any]] = []
-    for key in (
-        "from",
-        "to",
-        "cohorts",
-        "participants",
-        "attendance_rate",
-        "training_hours",
-        "sales",
-        "surplus",
-        "certificates_issued",
-    ):
+    for key in ("from", "to", *TOTALS):
         rows.append([key, "" if data[key] is None else data[key], "", ""])
-    for key in ("by_gender", "by_age_band", "by_outcome"):
+    for key in SPLITS:
         for item in data[key]:
             count = "" if item["count"] is None else item["count"]
             rows.append([key, item["value"], count, "true" if item.get("suppressed") else ""])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flashcoop.closure.indicators import SPLITS, TOTALS
 from flashcoop.closure.models import SITUATIONS
 from flashcoop.web.openapi import INT, MONEY, TEXT, TIME, UUID, C, items_of, obj, op, optional
 
@@ -71,18 +72,7 @@ OUTCOME = obj(
     recorded_by={"type": ["integer", "null"]},
 )
 INDICATORS = obj(
-    [
-        "cohorts",
-        "participants",
-        "attendance_rate",
-        "training_hours",
-        "sales",
-        "surplus",
-        "certificates_issued",
-        "by_gender",
-        "by_age_band",
-        "by_outcome",
-    ],
+    [*TOTALS, *SPLITS],
     cohorts=INT,
     participants=INT,
     attendance_rate=NUMBER,
