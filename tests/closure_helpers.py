@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,10 +13,10 @@ from flashcoop.closure import reports
 from flashcoop.cohorts.models import Cohort, Participant
 from flashcoop.core.clock import utcnow
 from flashcoop.core.principal import Principal
-from flashcoop.ledger.drafts import Draft
 from flashcoop.ledger.services import record_entry
 from flashcoop.workshops.attendance import record_attendance
 from tests.factories import make_cohort, make_participant, make_user
+from tests.ledger_helpers import book_draft
 from tests.workshop_helpers import make_workshop
 
 
@@ -59,30 +58,17 @@ async def make_books(
     return Books(cohort, facilitator, people, now)
 
 
-def _draft(kind: str, cents: int, at: datetime) -> Draft:
-    return Draft(
-        id=uuid.uuid4(),
-        kind=kind,
-        book=kind,
-        amount_cents=cents,
-        quantity=1,
-        label="Jus d'orange" if kind == "sale" else "Oranges",
-        payment_method="cash",
-        occurred_at=at,
-    )
-
-
 async def sell(books: Books, member: Participant, cents: int) -> None:
     principal = Principal(participant=member)
     await record_entry(
-        books.cohort, _draft("sale", cents, books.now), principal=principal, now=books.now
+        books.cohort, book_draft("sale", cents, books.now), principal=principal, now=books.now
     )
 
 
 async def spend(books: Books, cents: int) -> None:
     principal = Principal(user=books.facilitator)
     await record_entry(
-        books.cohort, _draft("expense", cents, books.now), principal=principal, now=books.now
+        books.cohort, book_draft("expense", cents, books.now), principal=principal, now=books.now
     )
 
 

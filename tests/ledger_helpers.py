@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
+
+from flashcoop.ledger.drafts import Draft
 
 
 def sale(**overrides: Any) -> dict[str, Any]:
@@ -29,3 +32,17 @@ async def sign_in_participant(client: Any, settings: Any, participant: Any) -> N
 
     response = await client.get(f"/s/{card_token(participant, secret=settings.secret_key)}")
     assert response.status_code == 303, response.text
+
+
+def book_draft(kind: str, cents: int, at: datetime) -> Draft:
+    """A sale or expense of one line, as a service takes it (for tests that fill books)."""
+    return Draft(
+        id=uuid.uuid4(),
+        kind=kind,
+        book=kind,
+        amount_cents=cents,
+        quantity=1,
+        label="Jus d'orange" if kind == "sale" else "Oranges",
+        payment_method="cash",
+        occurred_at=at,
+    )

@@ -4,7 +4,6 @@ do not depend on the closure engine)."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,10 +14,10 @@ from flashcoop.closure.models import Closure, Share
 from flashcoop.cohorts.models import Cohort, CohortFunder, Participant
 from flashcoop.core.clock import utcnow
 from flashcoop.core.principal import Principal
-from flashcoop.ledger.drafts import Draft
 from flashcoop.ledger.services import record_entry
 from flashcoop.workshops.attendance import record_attendance
 from tests.factories import make_cohort, make_funder_org, make_participant, make_user
+from tests.ledger_helpers import book_draft
 from tests.workshop_helpers import make_workshop
 
 HEAD = "9f" * 32
@@ -57,27 +56,16 @@ async def make_open(
     return cohort, facilitator, people, now
 
 
-def _draft(kind: str, cents: int, at: datetime) -> Draft:
-    return Draft(
-        id=uuid.uuid4(),
-        kind=kind,
-        book=kind,
-        amount_cents=cents,
-        quantity=1,
-        label="Jus d'orange" if kind == "sale" else "Oranges",
-        payment_method="cash",
-        occurred_at=at,
-    )
-
-
 async def sell(cohort: Cohort, member: Participant, cents: int, at: datetime) -> None:
     await record_entry(
-        cohort, _draft("sale", cents, at), principal=Principal(participant=member), now=at
+        cohort, book_draft("sale", cents, at), principal=Principal(participant=member), now=at
     )
 
 
 async def spend(cohort: Cohort, by: User, cents: int, at: datetime) -> None:
-    await record_entry(cohort, _draft("expense", cents, at), principal=Principal(user=by), now=at)
+    await record_entry(
+        cohort, book_draft("expense", cents, at), principal=Principal(user=by), now=at
+    )
 
 
 async def attend(
