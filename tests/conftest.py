@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterator
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -111,3 +113,49 @@ async def other_client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
+
+
+ROOT = Path(__file__).resolve().parent.parent
+Run = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+def cli_database_url(tmp_path: Path) -> str:
+    """The SQLite database of the commands that `run_python` and `run_cli` run."""
+    return f"sqlite://{tmp_path / 'cli.sqlite3'}"
+
+
+@pytest.fixture
+def run_python(tmp_path: Path) -> Run:
+    """`python ARGS` as an operator's shell runs it, on a temporary SQLite database."""
+    env = {
+        **os.environ,
+        "FLASHCOOP_DATABASE_URL": cli_database_url(tmp_path),
+        "FLASHCOOP_DATA_DIR": str(tmp_path),
+        "FLASHCOOP_SECRET_KEY": "cli-test-" + "z" * 32,
+        "FLASHCOOP_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+        )
+
+    return run
+
+
+@pytest.fixture
+def run_cli(run_python: Run) -> Run:
+    """`flashcoop ARGS`, as `run_python` runs it."""
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return run_python("-m", "flashcoop", *args, stdin=stdin)
+
+    return run

@@ -2,41 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
 from flashcoop.domains import house
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def run_cli(tmp_path):
-    env = {
-        **os.environ,
-        "FLASHCOOP_DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}",
-        "FLASHCOOP_DATA_DIR": str(tmp_path),
-        "FLASHCOOP_SECRET_KEY": "cli-test-" + "z" * 32,
-        "FLASHCOOP_LOG_LEVEL": "WARNING",
-    }
-
-    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "flashcoop", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-            timeout=120,
-            check=False,
-        )
-
-    return run
 
 
 def test_migrate_twice_is_fine(run_cli):

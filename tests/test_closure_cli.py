@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.conftest import cli_database_url
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = """
 import asyncio, sys
 from datetime import timedelta
@@ -41,30 +37,11 @@ asyncio.run(main(sys.argv[1]))
 """
 
 
-def test_close_due_prints_how_many_it_closed(tmp_path):
-    env = {
-        **os.environ,
-        "FLASHCOOP_DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}",
-        "FLASHCOOP_DATA_DIR": str(tmp_path),
-        "FLASHCOOP_SECRET_KEY": "cli-test-" + "z" * 32,
-        "FLASHCOOP_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-            timeout=120,
-            check=False,
-        )
-
+def test_close_due_prints_how_many_it_closed(run_python, tmp_path):
+    run = run_python
     migrated = run("-m", "flashcoop", "migrate")
     assert migrated.returncode == 0, migrated.stderr
-    seeded = run("-c", SEED, env["FLASHCOOP_DATABASE_URL"])
+    seeded = run("-c", SEED, cli_database_url(tmp_path))
     assert seeded.returncode == 0, seeded.stderr
     first = run("-m", "flashcoop", "close-due")
     assert first.returncode == 0, first.stderr

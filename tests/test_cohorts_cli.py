@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.test_cli import run_cli as run_cli  # the fixture, shared
-
 
 def ids(tmp_path) -> tuple[str, str, str]:
     """The demo's live cohort, one of its members, and a member of another cohort."""
