@@ -159,3 +159,25 @@ def run_cli(run_python: Run) -> Run:
         return run_python("-m", "flashcoop", *args, stdin=stdin)
 
     return run
+
+
+async def race(script: str, *args: str, processes: int = 3) -> list[int]:
+    """Run `python -c script ARGS` in several processes at once; the last line each printed
+    (an integer: what that process did), for tests of what must happen exactly once."""
+
+    async def one() -> int:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            script,
+            *args,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await proc.communicate()
+        assert proc.returncode == 0, err.decode()[-2000:]
+        return int(out.decode().strip().splitlines()[-1])
+
+    return list(await asyncio.gather(*[one() for _ in range(processes)]))

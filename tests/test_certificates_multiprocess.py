@@ -1,16 +1,12 @@
 """Three real processes issue a cohort's certificates at the same moment against one database:
 each member ends up with exactly one certificate and one PDF."""
 
-import asyncio
-import sys
-from pathlib import Path
-
 from flashcoop.certificates.models import Certificate
 from flashcoop.core.storage import StoredFile
 from tests.certificate_helpers import make_setup
+from tests.conftest import race
 from tests.factories import make_participant
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = """
 import asyncio, sys
 from datetime import datetime
@@ -38,28 +34,10 @@ asyncio.run(main(*sys.argv[1:]))
 """
 
 
-async def _race(*args: str) -> list[int]:
-    async def one() -> int:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            SCRIPT,
-            *args,
-            cwd=ROOT,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await proc.communicate()
-        assert proc.returncode == 0, err.decode()
-        return int(out.decode().strip().splitlines()[-1])
-
-    return list(await asyncio.gather(one(), one(), one()))
-
-
 async def test_racing_processes_issue_one_certificate_each(app, database_url):
     s = await make_setup(threshold=0)
     await make_participant(s.cohort, "Олена")
-    counts = await _race(database_url, str(s.cohort.id), s.after_end.isoformat())
+    counts = await race(SCRIPT, database_url, str(s.cohort.id), s.after_end.isoformat())
     assert sum(counts) == 4
     rows = await Certificate.filter(cohort_id=s.cohort.id)
     assert len(rows) == 4 and len({r.participant_id for r in rows}) == 4

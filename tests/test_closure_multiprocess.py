@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from flashcoop.devserver import free_port, running, uvicorn_command
 from flashcoop.notify.models import Notification, WebhookDelivery
 from flashcoop.notify.webhooks import WebhookDraft, create_webhook
 from tests.closure_helpers import attend, make_books, sell, spend
-from tests.conftest import TEST_DATABASE
+from tests.conftest import TEST_DATABASE, race
 from tests.factories import make_user
 
 pytestmark = pytest.mark.skipif(
@@ -96,26 +95,6 @@ def receiver() -> Iterator[tuple[str, list[dict[str, Any]]]]:
         server.server_close()
 
 
-async def _sweepers(database_url: str, seconds: float) -> list[int]:
-    async def one() -> int:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            SWEEP,
-            database_url,
-            str(seconds),
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await proc.communicate()
-        assert proc.returncode == 0, err.decode()[-2000:]
-        return int(out.decode().strip().splitlines()[-1])
-
-    return list(await asyncio.gather(*[one() for _ in range(SWEEPERS)]))
-
-
 async def _until(check, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not await check():
@@ -165,7 +144,7 @@ async def test_processes_close_each_cohort_exactly_once(app, settings, receiver)
     ids = [b.cohort.id for b in cohorts]
     with running(command, url=f"http://127.0.0.1:{port}/healthz", env=env, cwd=ROOT):
         # Racing the servers' schedulers: three `close-due` loops in their own processes.
-        await _sweepers(settings.database_url, seconds=10)
+        await race(SWEEP, settings.database_url, "10", processes=SWEEPERS)
 
         async def all_closed() -> bool:
             return await Cohort.filter(id__in=ids, status="closed").count() == COHORTS

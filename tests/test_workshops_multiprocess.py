@@ -1,17 +1,14 @@
 """Three real processes run the reminder sweep at the same moment against one database."""
 
-import asyncio
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 from flashcoop.core.clock import utcnow
 from flashcoop.notify.models import Notification
 from flashcoop.workshops.models import Reminder
+from tests.conftest import race
 from tests.factories import make_cohort, make_participant
 from tests.workshop_helpers import make_workshop
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = """
 import asyncio, sys
 from datetime import datetime
@@ -34,25 +31,6 @@ asyncio.run(main(*sys.argv[1:]))
 """
 
 
-async def _run_racing(database_url: str, now: str) -> list[int]:
-    async def one() -> int:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            SCRIPT,
-            database_url,
-            now,
-            cwd=ROOT,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await proc.communicate()
-        assert proc.returncode == 0, err.decode()
-        return int(out.decode().strip().splitlines()[-1])
-
-    return list(await asyncio.gather(one(), one(), one()))
-
-
 async def test_reminders_sent_once_by_racing_processes(app, database_url):
     now = utcnow()
     cohort = await make_cohort(starts_at=now - timedelta(hours=1))
@@ -60,7 +38,7 @@ async def test_reminders_sent_once_by_racing_processes(app, database_url):
         await make_workshop(cohort, starts_at=now + timedelta(minutes=30 + i)) for i in range(10)
     ]
     members = [await make_participant(cohort, f"Membre {i}") for i in range(4)]
-    counts = await _run_racing(database_url, now.isoformat())
+    counts = await race(SCRIPT, database_url, now.isoformat())
     assert sum(counts) == len(workshops)
     assert await Reminder.filter(status="sent").count() == len(workshops)
     assert await Notification.filter(kind="workshop_reminder").count() == len(workshops) * len(

@@ -38,6 +38,23 @@ class LiveServer:
         )
         return done.stdout.strip()
 
+    def add_staff(
+        self, email: str, password: str, *, role: str = "facilitator", organisation: str = ""
+    ) -> None:
+        """A staff account, created through the command line as an operator would."""
+        extra = ("--organisation", organisation) if organisation else ()
+        self.cli(
+            "user",
+            "create",
+            "--email",
+            email,
+            "--role",
+            role,
+            *extra,
+            "--password-stdin",
+            stdin=password + "\n",
+        )
+
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:

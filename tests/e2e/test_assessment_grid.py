@@ -22,18 +22,7 @@ TABLET = {"viewport": {"width": 768, "height": 1024}, "has_touch": True, "locale
 
 
 async def test_grid_saves_cells_without_a_page_load(live_server, browser):
-    live_server.cli(
-        "user",
-        "create",
-        "--email",
-        "grille@e2e.org",
-        "--role",
-        "facilitator",
-        "--organisation",
-        "CAE Grille",
-        "--password-stdin",
-        stdin="mot de passe e2e\n",
-    )
+    live_server.add_staff("grille@e2e.org", "mot de passe e2e", organisation="CAE Grille")
     token = live_server.cli("token", "create", "--email", "grille@e2e.org")
     staff = {"Authorization": f"Bearer {token}"}
     now = datetime.now(UTC)

@@ -11,18 +11,7 @@ EMAIL = "anim-e2e@example.org"
 
 
 async def test_launch_then_join_by_link(live_server, new_phone):
-    live_server.cli(
-        "user",
-        "create",
-        "--email",
-        EMAIL,
-        "--role",
-        "facilitator",
-        "--organisation",
-        "CAE X",
-        "--password-stdin",
-        stdin="password123\n",
-    )
+    live_server.add_staff(EMAIL, "password123", organisation="CAE X")
     staff = await (await new_phone()).new_page()
     await staff.goto(live_server.url + "/login")
     await staff.get_by_label("E-mail").fill(EMAIL)

@@ -15,21 +15,11 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
+
 @pytest.fixture(scope="module")
 def ledger_server(live_server):
     email = "animatrice-ledger@example.org"
-    live_server.cli(
-        "user",
-        "create",
-        "--email",
-        email,
-        "--role",
-        "facilitator",
-        "--organisation",
-        "CAE e2e",
-        "--password-stdin",
-        stdin="motdepasse-tres-long\n",
-    )
+    live_server.add_staff(email, "motdepasse-tres-long", organisation="CAE e2e")
     live_server.token = live_server.cli("token", "create", "--email", email)
     return live_server
 

@@ -19,18 +19,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def phone_server(live_server):
     email = "animatrice-phone@example.org"
-    live_server.cli(
-        "user",
-        "create",
-        "--email",
-        email,
-        "--role",
-        "facilitator",
-        "--organisation",
-        "CAE phone",
-        "--password-stdin",
-        stdin="motdepasse-tres-long\n",
-    )
+    live_server.add_staff(email, "motdepasse-tres-long", organisation="CAE phone")
     live_server.token = live_server.cli("token", "create", "--email", email)
     return live_server
 

@@ -56,18 +56,7 @@ CLIPPED_CHOICES = """() => {
 
 @pytest.fixture(scope="module")
 def width_server(live_server):
-    live_server.cli(
-        "user",
-        "create",
-        "--email",
-        EMAIL,
-        "--role",
-        "facilitator",
-        "--organisation",
-        "CAE largeur",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    live_server.add_staff(EMAIL, PASSWORD, organisation="CAE largeur")
     live_server.token = live_server.cli("token", "create", "--email", EMAIL)
     return live_server
 

@@ -55,16 +55,7 @@ async def fits(page) -> None:
 
 
 async def test_webhooks_with_the_keyboard_on_a_phone(live_server, new_phone):
-    live_server.cli(
-        "user",
-        "create",
-        "--email",
-        EMAIL,
-        "--role",
-        "admin",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    live_server.add_staff(EMAIL, PASSWORD, role="admin")
     page = await (await new_phone(has_touch=False, is_mobile=False)).new_page()
     await page.goto(live_server.url + "/login")
     await page.get_by_label("E-mail").fill(EMAIL)

@@ -19,18 +19,7 @@ pytestmark = pytest.mark.skipif(
 
 
 async def test_qr_screen_refreshes_and_phone_checks_in(live_server, browser, new_phone):
-    live_server.cli(
-        "user",
-        "create",
-        "--email",
-        "anim@e2e.org",
-        "--role",
-        "facilitator",
-        "--organisation",
-        "CAE E2E",
-        "--password-stdin",
-        stdin="mot de passe e2e\n",
-    )
+    live_server.add_staff("anim@e2e.org", "mot de passe e2e", organisation="CAE E2E")
     token = live_server.cli("token", "create", "--email", "anim@e2e.org")
     staff = {"Authorization": f"Bearer {token}"}
     now = datetime.now(UTC)
