@@ -47,7 +47,8 @@ from tests.factories import (
     make_participant,
     make_user,
 )
-from tests.report_helpers import _draft, make_closed
+from tests.ledger_helpers import book_draft
+from tests.report_helpers import make_closed
 from tests.workshop_helpers import make_workshop
 
 FORMULA = '=HYPERLINK("http://evil.example/","x")'
@@ -146,7 +147,7 @@ async def build_world(app: Starlette, settings: Settings) -> tuple[World, dict[s
     other_member = await make_participant(other_cohort, "Zoé")
     workshop = await make_workshop(cohort, starts_at=now - timedelta(hours=1))
     # A label a spreadsheet would run as a formula: every CSV answer must make it inert.
-    sale = replace(_draft("sale", 250, now), label=FORMULA)
+    sale = replace(book_draft("sale", 250, now), label=FORMULA)
     entry = await record_entry(cohort, sale, principal=Principal(participant=member), now=now)
     certificate, _ = await issue_certificate(
         cohort,

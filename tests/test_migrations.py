@@ -202,7 +202,7 @@ def test_migrate_from_the_previous_release_keeps_its_data_usable(tmp_path):
     from flashcoop.core.settings import Settings
     from flashcoop.ledger.chain import verify_chain
     from flashcoop.ledger.models import LedgerEntry
-    from tests.closure_helpers import _draft
+    from tests.ledger_helpers import book_draft
 
     url = create_database(tmp_path)
     try:
@@ -234,7 +234,7 @@ def test_migrate_from_the_previous_release_keeps_its_data_usable(tmp_path):
                 assert (await Participant.get(id=member.id)).birth_year is None
                 await record_entry(
                     cohort,
-                    _draft("sale", 500, datetime.now(UTC)),
+                    book_draft("sale", 500, datetime.now(UTC)),
                     principal=Principal(participant=member),
                 )
                 result = await verify_chain(cohort.id)
