@@ -142,10 +142,15 @@ async def create_token(
     return token
 
 
-async def resolve_token(token: str, *, now: datetime | None = None) -> ApiToken | None:
+async def resolve_token(
+    token: str, *, now: datetime | None = None, related: tuple[str, ...] = ()
+) -> ApiToken | None:
+    """The live token row; `related` names relations to fetch in the same query (a sale is
+    authenticated with one round trip, its holder and cohort joined to the token)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    found = await ApiToken.get_or_none(token_hash=_digest(token), revoked_at=None)
+    query = ApiToken.filter(token_hash=_digest(token), revoked_at=None)
+    found = await (query.select_related(*related) if related else query).first()
     if found is None:
         return None
     now = now or utcnow()

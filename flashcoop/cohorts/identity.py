@@ -53,11 +53,13 @@ async def _participant(raw_id: object) -> Participant | None:
 
 
 async def _from_token(raw: str) -> Principal:
-    token = await resolve_token(raw)
+    # One query: the token with its holder, and a participant's cohort (which every request of
+    # a phone asks for next; get_cohort takes it from there).
+    token = await resolve_token(raw, related=("user", "participant__cohort"))
     if token is None:
         return ANONYMOUS
     if token.user_id is not None:
-        user = await User.get_or_none(id=token.user_id, is_active=True)
-        return Principal(user=user) if user else ANONYMOUS
-    participant = await Participant.get_or_none(id=token.participant_id)
-    return Principal(participant=participant) if participant else ANONYMOUS
+        user: User | None = token.user
+        return Principal(user=user) if user is not None and user.is_active else ANONYMOUS
+    participant: Participant | None = token.participant
+    return Principal(participant=participant) if participant is not None else ANONYMOUS

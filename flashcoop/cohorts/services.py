@@ -40,12 +40,24 @@ async def get_cohort(principal: Principal, cohort_id: UUID | str, *, staff: bool
         key = UUID(str(cohort_id))
     except ValueError as exc:
         raise NotFound() from exc
-    cohort = await visible_cohorts(principal).get_or_none(id=key)
+    cohort = _cohort_of_member(principal, key) or (
+        await visible_cohorts(principal).get_or_none(id=key)
+    )
     if cohort is None:
         raise NotFound()
     if staff and not principal.is_staff:
         raise Forbidden()
     return cohort
+
+
+def _cohort_of_member(principal: Principal, key: UUID) -> Cohort | None:
+    # A participant authenticated by token comes with their cohort, read in the same query
+    # (cohorts.identity): their own cohort is the only one they may see, so it is the answer.
+    participant = principal.participant
+    loaded = getattr(participant, "_cohort", None) if participant is not None else None
+    if isinstance(loaded, Cohort) and loaded.id == key:
+        return loaded
+    return None
 
 
 def join_url(base_url: str, cohort: Cohort) -> str:
