@@ -1,56 +1,44 @@
-"""Benchmark of the sale POST: flashcoop against a bare Starlette endpoint, in the same run.
+"""Benchmark of the sale POST against a bare Starlette endpoint, in the same run, with wrk.
 
-    python bench/sale_post.py [--requests 2000] [--concurrency 20]
+    python bench/sale_post.py [--seconds 10] [--connections 32]
 
-Starts both apps with uvicorn in subprocesses (flashcoop on a temporary SQLite database, one
-worker, scheduler off), posts sales with a participant's Bearer token through httpx, and
-prints throughput and latency percentiles. Not a test: figures depend on the machine.
+On each database (SQLite, and PostgreSQL when reachable): starts the bare baseline and
+flashcoop (one uvicorn worker, scheduler off) in subprocesses, then loads them with wrk —
+32 connections, every sale a new entry id with a phone's Bearer token — for one cohort with
+30 phones, for 50 cohorts with 6 phones each, and for the latter again with 2 workers. Prints
+each throughput with the baseline's and their ratio, the p99, and the errors; then checks what
+the books hold: every acknowledged sale stored once, every chain verifying, no gap.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import os
-import statistics
-import sys
-import tempfile
-import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from typing import Any
 
-import httpx
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from common import (
+    Load,
+    Table,
+    app_env,
+    bare_server,
+    database_names,
+    flashcoop_server,
+    fresh_database,
+    wrk,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere
-
-from flashcoop.devserver import free_port, running, uvicorn_command  # noqa: E402
-
-
-async def _bare_entry(request: Request) -> JSONResponse:
-    # The floor: parse the same JSON body, answer 201 with a small JSON document.
-    body = await request.json()
-    return JSONResponse({"id": body.get("id"), "seq": 1}, status_code=201)
+RATIO_TARGET = 0.08
+P99_TARGET_MS = 100.0
 
 
-bare_app = Starlette(routes=[Route("/entries", _bare_entry, methods=["POST"])])
-
-
-async def _prepare(database_url: str) -> tuple[str, str]:
-    """Schema, a facilitator, a live cohort and a member's token: (cohort id, token)."""
+async def _prepare(database_url: str, shapes: list[tuple[int, int]]) -> list[list[tuple[str, str]]]:
+    """For each (cohorts, phones) shape, that many live cohorts of that many members each:
+    their (sale path, member's token) pairs."""
     from tortoise import Tortoise
 
-    from flashcoop.accounts.services import create_token, create_user
-    from flashcoop.cohorts.joining import JoinRequest, join_cohort
-    from flashcoop.cohorts.launch import CohortDraft, create_cohort
+    from flashcoop.accounts.services import create_user
     from flashcoop.core import db
-    from flashcoop.core.principal import Principal
     from flashcoop.domains import house
 
     house()
@@ -63,122 +51,43 @@ async def _prepare(database_url: str) -> tuple[str, str]:
             password="bench-password-123",
             organisation="Bench",
         )
-        now = datetime.now(UTC)
         assert user.organisation_id is not None
+        now = datetime.now(UTC)
+        return [await _cohorts(user, now, *shape) for shape in shapes]
+    finally:
+        await db.close_db()
+
+
+async def _cohorts(user: Any, now: datetime, cohorts: int, phones: int) -> list[tuple[str, str]]:
+    from flashcoop.accounts.services import create_token
+    from flashcoop.cohorts.joining import JoinRequest, join_cohort
+    from flashcoop.cohorts.launch import CohortDraft, create_cohort
+    from flashcoop.core.principal import Principal
+
+    targets = []
+    for c in range(cohorts):
         draft = CohortDraft(
-            name="Bench",
+            name=f"Bench {cohorts}-{c}",
             activity="Bench",
             starts_at=now - timedelta(hours=1),
             ends_at=now + timedelta(days=2),
             structure_id=user.organisation_id,
         )
         cohort = await create_cohort(draft, principal=Principal(user=user))
-        member, _ = await join_cohort(
-            JoinRequest(cohort.join_code, "Bench", "1234"),
-            client="bench",
-            max_failures=10,
-        )
-        return str(cohort.id), await create_token(participant=member)
-    finally:
-        await db.close_db()
+        path = f"/api/v1/cohorts/{cohort.id}/entries"
+        for p in range(phones):
+            member, _ = await join_cohort(
+                JoinRequest(cohort.join_code, f"Phone {p}", "1234"),
+                client="bench",
+                max_failures=10_000,
+            )
+            targets.append((path, await create_token(participant=member)))
+    return targets
 
 
-async def _load(
-    url: str, headers: dict[str, str], total: int, concurrency: int
-) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = 0
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(total):
-        queue.put_nowait(i)
-
-    async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal errors
-        while not queue.empty():
-            queue.get_nowait()
-            body = {
-                "id": str(uuid.uuid4()),
-                "kind": "sale",
-                "amount": "2.50",
-                "label": "Jus d'orange",
-                "payment_method": "cash",
-            }
-            start = time.perf_counter()
-            response = await client.post(url, json=body, headers=headers)
-            latencies.append(time.perf_counter() - start)
-            if response.status_code != 201:
-                errors += 1
-
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        started = time.perf_counter()
-        await asyncio.gather(*[worker(client) for _ in range(concurrency)])
-        elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "requests": total,
-        "errors": errors,
-        "seconds": elapsed,
-        "rps": total / elapsed,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-    }
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=20)
-    args = parser.parse_args()
-
-    tmp = Path(tempfile.mkdtemp(prefix="flashcoop-bench-"))
-    database_url = f"sqlite://{tmp / 'bench.sqlite3'}"
-    cohort_id, token = asyncio.run(_prepare(database_url))
-    env = {
-        **os.environ,
-        "FLASHCOOP_DATABASE_URL": database_url,
-        "FLASHCOOP_DATA_DIR": str(tmp),
-        "FLASHCOOP_SECRET_KEY": "bench-" + "k" * 40,
-        "FLASHCOOP_SCHEDULER": "off",
-        "FLASHCOOP_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    app_port, bare_port = free_port(), free_port()
-    app_url, bare_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
-    with contextlib.ExitStack() as stack:
-        for target, port, url in [
-            ("flashcoop.app:create_app", app_port, app_url + "/healthz"),
-            ("bench.sale_post:bare_app", bare_port, bare_url + "/"),
-        ]:
-            stack.enter_context(running(uvicorn_command(target, port), url=url, env=env, cwd=ROOT))
-        headers = {"Authorization": f"Bearer {token}"}
-        runs = {
-            "bare starlette": asyncio.run(
-                _load(bare_url + "/entries", {}, args.requests, args.concurrency)
-            ),
-            "flashcoop sale": asyncio.run(
-                _load(
-                    f"{app_url}/api/v1/cohorts/{cohort_id}/entries",
-                    headers,
-                    args.requests,
-                    args.concurrency,
-                )
-            ),
-        }
-    print(
-        f"sale POST, {args.requests} requests, concurrency {args.concurrency}, "
-        f"SQLite, 1 uvicorn worker, Python {sys.version.split()[0]}"
-    )
-    print(f"{'endpoint':<16}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
-    for name, run in runs.items():
-        print(
-            f"{name:<16}{run['rps']:>10.0f}{run['p50_ms']:>10.1f}{run['p99_ms']:>10.1f}"
-            f"{run['errors']:>8.0f}"
-        )
-    print(f"entries stored: {asyncio.run(_count(database_url))}")
-
-
-async def _count(database_url: str) -> int:
+async def _books(database_url: str) -> tuple[int, bool]:
+    """(entries stored, every chain verifies with a gapless sequence)."""
+    from flashcoop.cohorts.models import Cohort
     from flashcoop.core import db
     from flashcoop.domains import house
     from flashcoop.ledger.chain import verify_chain
@@ -187,12 +96,62 @@ async def _count(database_url: str) -> int:
     house()
     await db.init_db(database_url)
     try:
-        count = await LedgerEntry.all().count()
-        cohort_id = (await LedgerEntry.first()).cohort_id  # type: ignore[union-attr]
-        assert (await verify_chain(cohort_id)).ok
-        return count
+        ok = True
+        for cohort_id in await Cohort.all().values_list("id", flat=True):
+            ok = ok and (await verify_chain(cohort_id)).ok
+        return await LedgerEntry.all().count(), ok
     finally:
         await db.close_db()
+
+
+def _report(table: Table, name: str, load: Load, bare: Load) -> int:
+    ratio = load.rps / bare.rps
+    ok = ratio >= RATIO_TARGET and load.p99_ms <= P99_TARGET_MS and load.errors == 0
+    table.row(f"{name}: sales/s", load.rps, bare.rps, unit="req/s", target="≥ 0.080", ok=ok)
+    table.row(
+        f"{name}: p99 (errors {load.errors})",
+        load.p99_ms,
+        bare.p99_ms,
+        unit="ms",
+        target="≤ 100 ms",
+        ok=load.p99_ms <= P99_TARGET_MS,
+    )
+    return load.requests
+
+
+def run(kind: str, seconds: int, connections: int) -> None:
+    table = Table(f"sale POST, wrk {connections} connections, {seconds} s each, {kind}")
+    acknowledged = 0
+    with fresh_database(kind) as (database_url, data_dir):
+        one, spread = asyncio.run(_prepare(database_url, [(1, 30), (50, 6)]))
+        env = app_env(database_url, data_dir)
+        with bare_server() as bare_url:
+            bare = wrk(bare_url, connections=connections, seconds=seconds)
+        table.row("bare Starlette plain text: req/s", bare.rps, None, unit="req/s")
+        with flashcoop_server(env) as url:
+            for name, targets in [("1 cohort × 30 phones", one), ("50 cohorts × 6 phones", spread)]:
+                load = wrk(url, targets=targets, connections=connections, seconds=seconds)
+                acknowledged += _report(table, name, load, bare)
+        with flashcoop_server(env, "--workers", "2") as url:
+            load = wrk(url, targets=spread, connections=connections, seconds=seconds)
+            acknowledged += _report(table, "50 cohorts × 6 phones, 2 workers", load, bare)
+        stored, chains_ok = asyncio.run(_books(database_url))
+    # wrk stops with requests in flight: those may be stored without being counted.
+    print(
+        f"books: {stored} entries stored for {acknowledged} acknowledged, "
+        f"every chain verifies: {chains_ok}"
+    )
+    if stored < acknowledged or not chains_ok:
+        raise SystemExit("the books do not hold what was acknowledged")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    for kind in database_names():
+        run(kind, args.seconds, args.connections)
 
 
 if __name__ == "__main__":

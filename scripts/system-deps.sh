@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages flashcoop needs beyond Python: WeasyPrint's Pango and HarfBuzz subsetting,
-# Chromium for the browser tests and screenshots, poppler-utils for looking at PDFs.
+# Chromium for the browser tests and screenshots, poppler-utils for looking at PDFs, wrk as
+# the load generator of `make bench`.
 # Installs only what is missing, and only when it can (root or sudo).
 set -euo pipefail
 # Noto covers the names people bring (Arabic, Cyrillic, ...) and emoji on certificates.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core
   fonts-noto-color-emoji)
-[ "${1:-}" = "--with-browser" ] && packages+=(chromium poppler-utils)
+[ "${1:-}" = "--with-browser" ] && packages+=(chromium poppler-utils wrk)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")

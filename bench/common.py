@@ -1,0 +1,195 @@
+"""What every bench script shares: fresh databases, servers in subprocesses, wrk, the table.
+
+Every figure is printed beside a baseline measured in the same run (the machines are noisy),
+as `figure  value  baseline  ratio  target  verdict`. The load generator is wrk (Debian's
+`wrk`, installed by `make setup`); it shares the machine's cores with
+the servers, as an outside client on the same host would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+from flashcoop.devserver import free_port, running, uvicorn_command  # noqa: E402
+
+PG_URL = os.environ.get("FLASHCOOP_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_post.lua"
+SECRET = "bench-" + "k" * 40
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.machine()}"
+
+
+def database_names() -> list[str]:
+    """`sqlite` and `postgres` (when reachable), or what FLASHCOOP_BENCH_DATABASES says."""
+    wanted = os.environ.get("FLASHCOOP_BENCH_DATABASES")
+    if wanted:
+        return wanted.split(",")
+    found = subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], check=False)
+    return ["sqlite", "postgres"] if found.returncode == 0 else ["sqlite"]
+
+
+@contextlib.contextmanager
+def fresh_database(kind: str) -> Iterator[tuple[str, Path]]:
+    """(database URL, data folder) of a new empty database, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="flashcoop-bench-"))
+    name = f"flashcoop_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        if kind == "sqlite":
+            yield f"sqlite://{folder / 'bench.sqlite3'}", folder
+        else:
+            asyncio.run(_postgres("CREATE", name))
+            try:
+                yield f"{PG_URL}/{name}", folder
+            finally:
+                asyncio.run(_postgres("DROP", name))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+async def _postgres(verb: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(f"{PG_URL}/postgres")
+    try:
+        extra = " WITH (FORCE)" if verb == "DROP" else ""
+        await conn.execute(f'{verb} DATABASE "{name}"{extra}')
+    finally:
+        await conn.close()
+
+
+def app_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "FLASHCOOP_DATABASE_URL": database_url,
+        "FLASHCOOP_DATA_DIR": str(data_dir),
+        "FLASHCOOP_SECRET_KEY": SECRET,
+        "FLASHCOOP_SCHEDULER": "off",
+        "FLASHCOOP_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+
+
+@contextlib.contextmanager
+def flashcoop_server(env: dict[str, str], *extra: str) -> Iterator[str]:
+    """flashcoop under uvicorn (one worker unless `extra` says otherwise): its base URL."""
+    port = free_port()
+    command = uvicorn_command("flashcoop.app:create_app", port, *extra)
+    url = f"http://127.0.0.1:{port}"
+    with running(command, url=url + "/healthz", env=env, cwd=ROOT):
+        yield url
+
+
+@contextlib.contextmanager
+def bare_server() -> Iterator[str]:
+    """The baseline: a bare Starlette plain-text endpoint under the same uvicorn."""
+    port = free_port()
+    command = uvicorn_command("bench.baseline:app", port)
+    url = f"http://127.0.0.1:{port}"
+    with running(command, url=url + "/", env=app_env("", Path(".")), cwd=ROOT):
+        yield url
+
+
+@dataclass(frozen=True)
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+
+
+def wrk(
+    base_url: str,
+    *,
+    targets: list[tuple[str, str]] | None = None,
+    connections: int = 32,
+    seconds: int = 10,
+    threads: int = 2,
+    path: str = "/",
+) -> Load:
+    """Load `base_url` with wrk: GET `path` when `targets` is None, else POST a new sale to
+    each (path, bearer token) in turn, every request with a fresh entry id."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: run make setup (it installs Debian's wrk)")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        for path, token in targets or []:
+            listing.write(f"{path} {token}\n")
+    env = {
+        **os.environ,
+        "FLASHCOOP_WRK_TARGETS": listing.name if targets else "",
+        "FLASHCOOP_WRK_PATH": path,
+    }
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(WRK_SCRIPT),
+        base_url + "/",
+    ]
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(listing.name)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("{"))
+    figures: dict[str, Any] = json.loads(line)
+    return Load(
+        rps=figures["requests"] / (figures["duration_us"] / 1e6),
+        p50_ms=figures["p50_us"] / 1000,
+        p99_ms=figures["p99_us"] / 1000,
+        requests=figures["requests"],
+        errors=figures["errors"],
+    )
+
+
+@dataclass
+class Table:
+    """The figures of one bench script, each beside its baseline, printed as they come."""
+
+    title: str
+
+    def __post_init__(self) -> None:
+        print(f"\n{self.title} — {machine()}")
+        print(f"{'figure':<52}{'value':>12}{'baseline':>12}{'ratio':>8}  {'target':<10}verdict")
+        sys.stdout.flush()
+
+    def row(
+        self,
+        figure: str,
+        value: float,
+        baseline: float | None,
+        *,
+        unit: str,
+        target: str = "",
+        ok: bool | None = None,
+    ) -> None:
+        ratio = f"{value / baseline:.3f}" if baseline else "-"
+        base = f"{baseline:,.1f}" if baseline is not None else "-"
+        verdict = "" if ok is None else ("met" if ok else "MISSED")
+        print(
+            f"{figure:<52}{f'{value:,.1f} {unit}':>12}{base:>12}{ratio:>8}  {target:<10}{verdict}"
+        )
+        sys.stdout.flush()
