@@ -15,7 +15,7 @@ from flashcoop.cohorts.models import Cohort
 from flashcoop.core.clock import utcnow
 from flashcoop.core.errors import DomainError
 from flashcoop.core.principal import Principal
-from flashcoop.ledger import appender
+from flashcoop.ledger import appender, batch_sql
 from flashcoop.ledger.chain import verify_chain
 from flashcoop.ledger.drafts import Reversal
 from flashcoop.ledger.models import LedgerEntry, LedgerHead
@@ -115,13 +115,13 @@ async def test_a_failed_batch_fails_every_waiter_and_stores_nothing(app, monkeyp
     cohort = await make_cohort()
     member = await make_participant(cohort)
     calls = {"n": 0}
-    bulk_create = LedgerEntry.bulk_create
+    insert = batch_sql.insert_entries
 
     async def broken(*args: object, **kwargs: object) -> None:
         calls["n"] += 1
         raise OperationalError("disk I/O error")
 
-    monkeypatch.setattr(LedgerEntry, "bulk_create", broken)
+    monkeypatch.setattr(batch_sql, "insert_entries", broken)
     drafts = [book_draft("sale", 100, now) for _ in range(3)]
     results = await asyncio.gather(
         *[record_entry(cohort, d, principal=Principal(participant=member)) for d in drafts],
@@ -133,6 +133,6 @@ async def test_a_failed_batch_fails_every_waiter_and_stores_nothing(app, monkeyp
     assert await LedgerEntry.filter(cohort_id=cohort.id).count() == 0
     assert await LedgerHead.filter(cohort_id=cohort.id).count() == 0
 
-    monkeypatch.setattr(LedgerEntry, "bulk_create", bulk_create)
+    monkeypatch.setattr(batch_sql, "insert_entries", insert)
     again = await record_entry(cohort, drafts[0], principal=Principal(participant=member))
     assert again.created and again.entry.seq == 1

@@ -142,23 +142,19 @@ async def create_token(
     return token
 
 
-async def resolve_token(
-    token: str, *, now: datetime | None = None, related: tuple[str, ...] = ()
-) -> ApiToken | None:
-    """The live token row; `related` names relations to fetch in the same query (a sale is
-    authenticated with one round trip, its holder and cohort joined to the token)."""
+def token_digest(token: str) -> str | None:
+    """What is stored of a bearer token (its SHA-256), or None for what cannot be one."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    query = ApiToken.filter(token_hash=_digest(token), revoked_at=None)
-    found = await (query.select_related(*related) if related else query).first()
-    if found is None:
-        return None
+    return _digest(token)
+
+
+async def note_use(token: ApiToken, *, now: datetime | None = None) -> None:
+    """Write a token's last use at most once an hour: a token used for every sale must not
+    turn each read into a write."""
     now = now or utcnow()
-    # Write the last use at most once an hour: a token used for every sale must not turn
-    # each read into a write.
-    if found.last_used_at is None or now - found.last_used_at > timedelta(hours=1):
-        await ApiToken.filter(id=found.id).update(last_used_at=now)
-    return found
+    if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
+        await ApiToken.filter(id=token.id).update(last_used_at=now)
 
 
 def rate_key(scope: str, *parts: str) -> str:

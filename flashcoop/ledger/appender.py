@@ -21,13 +21,13 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError, OperationalError
-from tortoise.expressions import Case, F, Q, When
 from tortoise.transactions import in_transaction
 
 from flashcoop.cohorts.models import Cohort
 from flashcoop.cohorts.services import ensure_open
 from flashcoop.core.errors import N_, DomainError, NotFound
 from flashcoop.core.principal import Principal
+from flashcoop.ledger import batch_sql as sql
 from flashcoop.ledger.chain import GENESIS, entry_hash
 from flashcoop.ledger.drafts import Draft
 from flashcoop.ledger.errors import LedgerError
@@ -85,6 +85,9 @@ async def append(cohort_id: Any, draft: Draft, *, principal: Principal, now: dat
 
 
 async def _flush(appender: _Appender) -> None:
+    # One turn of the event loop first: requests already read and validated in this turn join
+    # the batch, at no cost in latency (nothing waits on a timer).
+    await asyncio.sleep(0)
     while appender.queue:
         batch, appender.queue = appender.queue[:MAX_BATCH], appender.queue[MAX_BATCH:]
         await _commit(batch)
@@ -121,24 +124,17 @@ def _settle(batch: list[_Pending], outcomes: Iterable[Recorded | BaseException])
 
 async def _commit_once(batch: list[_Pending]) -> list[Recorded | BaseException]:
     cohort_ids = sorted({str(p.cohort_id) for p in batch})
-    entry_ids = [p.draft.id for p in batch]
     targets = [p.draft.reverses_id for p in batch if p.draft.reverses_id is not None]
     async with in_transaction() as conn:
         if conn.capabilities.dialect == "sqlite":
             # SQLite has no row locks. Write first, so this transaction holds the write lock
             # before it reads the heads: another process appending then makes us wait (busy
             # timeout) instead of failing at once with "database is locked".
-            await LedgerHead.filter(cohort_id__in=cohort_ids).using_db(conn).update(seq=F("seq"))
+            await sql.take_write_lock(conn, cohort_ids)
         # The cohort rows are the per-cohort locks on PostgreSQL (taken in id order); they also
         # make closure wait for appends in flight, and appends wait for a closure.
-        cohorts = {
-            str(c.id): c
-            for c in await Cohort.select_for_update()
-            .using_db(conn)
-            .filter(id__in=cohort_ids)
-            .order_by("id")
-        }
-        stored = {e.id: e for e in await LedgerEntry.filter(id__in=entry_ids).using_db(conn)}
+        cohorts = await sql.lock_cohorts(conn, cohort_ids)
+        stored = await sql.stored_entries(conn, list({p.draft.id: None for p in batch}))
         reversed_ids = set()
         if targets:
             reversed_ids = set(
@@ -146,11 +142,8 @@ async def _commit_once(batch: list[_Pending]) -> list[Recorded | BaseException]:
                 .using_db(conn)
                 .values_list("reverses_id", flat=True)
             )
-        heads = {
-            str(h.cohort_id): h
-            for h in await LedgerHead.filter(cohort_id__in=cohort_ids).using_db(conn)
-        }
-        chains = {key: (h.seq, h.hash) for key, h in heads.items()}
+        heads = await sql.chain_heads(conn, cohort_ids)
+        chains = dict(heads)
         outcomes: list[Recorded | BaseException] = []
         fresh: list[LedgerEntry] = []
         for pending in batch:
@@ -160,7 +153,7 @@ async def _commit_once(batch: list[_Pending]) -> list[Recorded | BaseException]:
                 fresh.append(outcome.entry)
             outcomes.append(outcome)
         if fresh:
-            await LedgerEntry.bulk_create(fresh, using_db=conn)
+            await sql.insert_entries(conn, fresh)
             await _move_heads(conn, heads, chains)
             await _audit_reversals(conn, batch, outcomes)
     return outcomes
@@ -209,7 +202,9 @@ def _entry(
     author_id = principal.participant.id if principal.participant else None
     recorded_at = ms(now)
     occurred_at = ms(draft.occurred_at) if draft.occurred_at else recorded_at
-    entry = LedgerEntry(
+    # Made as the ORM makes the rows it reads (it is about to be one): the validating
+    # constructor costs more than the rest of the append.
+    entry = LedgerEntry._init_from_db(
         id=draft.id,
         cohort_id=cohort.id,
         seq=seq,
@@ -228,13 +223,16 @@ def _entry(
         recorded_at=recorded_at,
         local_day=occurred_at.astimezone(cohort.tz).date().isoformat(),
         prev_hash=prev_hash,
+        hash="",
     )
     entry.hash = entry_hash(entry)
     return entry
 
 
 async def _move_heads(
-    conn: BaseDBAsyncClient, heads: dict[str, LedgerHead], chains: dict[str, tuple[int, str]]
+    conn: BaseDBAsyncClient,
+    heads: dict[str, tuple[int, str]],
+    chains: dict[str, tuple[int, str]],
 ) -> None:
     """Every head of the batch moved in one statement, each on the condition that it is still
     where we read it: a concurrent append makes the count fall short, and the batch retries."""
@@ -245,26 +243,12 @@ async def _move_heads(
     ]
     if new:
         await LedgerHead.bulk_create(new, using_db=conn)
-    moving = {k: v for k, v in chains.items() if k in heads and heads[k].seq != v[0]}
-    if not moving:
-        return
-    still = Q(*[Q(cohort_id=k, seq=heads[k].seq) for k in moving], join_type=Q.OR)
-    moved = (
-        await LedgerHead.filter(still)
-        .using_db(conn)
-        .update(
-            # seq grows by what the batch added (an integer expression, which PostgreSQL types
-            # without a cast, where a bare parameter would be text).
-            seq=Case(
-                *[
-                    When(cohort_id=k, then=F("seq") + (v[0] - heads[k].seq))
-                    for k, v in moving.items()
-                ]
-            ),
-            hash=Case(*[When(cohort_id=k, then=v[1]) for k, v in moving.items()]),
-        )
-    )
-    if moved != len(moving):
+    moves = {
+        key: (heads[key][0], seq, digest)
+        for key, (seq, digest) in chains.items()
+        if key in heads and heads[key][0] != seq
+    }
+    if moves and await sql.move_heads(conn, moves) != len(moves):
         raise IntegrityError("ledger head moved")
 
 
