@@ -47,6 +47,18 @@ def database_names() -> list[str]:
     return ["sqlite", "postgres"] if found.returncode == 0 else ["sqlite"]
 
 
+def each_database(argv: list[str]) -> list[str]:
+    """The databases this run measures, each in a process of its own: Tortoise caches SQL per
+    model in the dialect it first met, so one process must never touch two kinds of database.
+    Called with `--database KIND` (as the children are) it answers [KIND]; otherwise it runs
+    the script again once per database and answers []."""
+    if "--database" in argv:
+        return [argv[argv.index("--database") + 1]]
+    for kind in database_names():
+        subprocess.run([sys.executable, sys.argv[0], *argv, "--database", kind], check=True)
+    return []
+
+
 @contextlib.contextmanager
 def fresh_database(kind: str) -> Iterator[tuple[str, Path]]:
     """(database URL, data folder) of a new empty database, removed afterwards."""
@@ -94,8 +106,9 @@ def flashcoop_server(env: dict[str, str], *extra: str) -> Iterator[str]:
     """flashcoop under uvicorn (one worker unless `extra` says otherwise): its base URL."""
     port = free_port()
     command = uvicorn_command("flashcoop.app:create_app", port, *extra)
-    url = f"http://127.0.0.1:{port}"
-    with running(command, url=url + "/healthz", env=env, cwd=ROOT):
+    url = ServerUrl(f"http://127.0.0.1:{port}")
+    with running(command, url=url + "/healthz", env=env, cwd=ROOT) as process:
+        url.pid = process.pid
         yield url
 
 
@@ -104,8 +117,9 @@ def bare_server() -> Iterator[str]:
     """The baseline: a bare Starlette plain-text endpoint under the same uvicorn."""
     port = free_port()
     command = uvicorn_command("bench.baseline:app", port)
-    url = f"http://127.0.0.1:{port}"
-    with running(command, url=url + "/", env=app_env("", Path(".")), cwd=ROOT):
+    url = ServerUrl(f"http://127.0.0.1:{port}")
+    with running(command, url=url + "/", env=app_env("", Path(".")), cwd=ROOT) as process:
+        url.pid = process.pid
         yield url
 
 
@@ -116,6 +130,35 @@ class Load:
     p99_ms: float
     requests: int
     errors: int
+    cpu_ms: float = 0.0  # server CPU time per request (0 when the server's pid is unknown)
+
+
+class ServerUrl(str):
+    """A server's base URL that also knows the server's process id (for its CPU time)."""
+
+    pid: int
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo.extend(children.get(current, []))
+    return total
 
 
 def wrk(
@@ -128,17 +171,20 @@ def wrk(
     path: str = "/",
 ) -> Load:
     """Load `base_url` with wrk: GET `path` when `targets` is None, else POST a new sale to
-    each (path, bearer token) in turn, every request with a fresh entry id."""
+    each (path, bearer token) in turn, every request with a fresh entry id. The CPU time of the
+    server (`base_url.pid` and its children, when known) is shared out per request."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run make setup (it installs Debian's wrk)")
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
-        for path, token in targets or []:
-            listing.write(f"{path} {token}\n")
+        for target, token in targets or []:
+            listing.write(f"{target} {token}\n")
     env = {
         **os.environ,
         "FLASHCOOP_WRK_TARGETS": listing.name if targets else "",
         "FLASHCOOP_WRK_PATH": path,
     }
+    pid = getattr(base_url, "pid", None)
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     command = [
         "wrk",
         f"-t{threads}",
@@ -154,6 +200,7 @@ def wrk(
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     finally:
         os.unlink(listing.name)
+    cpu = cpu_seconds(pid) - cpu_before if pid else 0.0
     line = next(x for x in done.stdout.splitlines() if x.startswith("{"))
     figures: dict[str, Any] = json.loads(line)
     return Load(
@@ -162,6 +209,7 @@ def wrk(
         p99_ms=figures["p99_us"] / 1000,
         requests=figures["requests"],
         errors=figures["errors"],
+        cpu_ms=cpu * 1000 / max(1, figures["requests"]),
     )
 
 

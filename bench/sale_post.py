@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from common import (
     Table,
     app_env,
     bare_server,
-    database_names,
+    each_database,
     flashcoop_server,
     fresh_database,
     wrk,
@@ -116,6 +117,7 @@ def _report(table: Table, name: str, load: Load, bare: Load) -> int:
         target="≤ 100 ms",
         ok=load.p99_ms <= P99_TARGET_MS,
     )
+    table.row(f"{name}: server CPU per sale", load.cpu_ms, bare.cpu_ms, unit="ms")
     return load.requests
 
 
@@ -149,8 +151,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], help="only this one")
     args = parser.parse_args()
-    for kind in database_names():
+    for kind in each_database(sys.argv[1:]):
         run(kind, args.seconds, args.connections)
 
 
