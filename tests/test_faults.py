@@ -379,16 +379,16 @@ async def test_a_read_that_loses_its_connection_is_retried_once_a_write_never(ap
         import flashcoop.ledger.services as ledger_services
 
         calls: list[int] = []
-        real_append = ledger_services._append
+        real_append = ledger_services.append
 
         async def failing_append(*args, **kwargs):
             calls.append(1)
             raise ConnectionResetError("the server closed the connection")
 
-        monkeypatch.setattr(ledger_services, "_append", failing_append)
+        monkeypatch.setattr(ledger_services, "append", failing_append)
         body = sale()
         answer = await client.post(entries_url(cohort), json=body, headers=member)
         assert answer.status_code == 503 and calls == [1]
-        monkeypatch.setattr(ledger_services, "_append", real_append)
+        monkeypatch.setattr(ledger_services, "append", real_append)
         answer = await client.post(entries_url(cohort), json=body, headers=member)
         assert answer.status_code == 201

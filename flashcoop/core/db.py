@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import DBConnectionError, OperationalError
 from tortoise.migrations.api.migrate import migrate as tortoise_migrate
 
@@ -37,8 +38,12 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     url = database_url
     if url.startswith("postgresql://"):
         url = "postgres://" + url.removeprefix("postgresql://")
+    connection: str | dict[str, Any] = url
+    if url.startswith("postgres://"):
+        connection = expand_db_url(url)
+        connection["credentials"]["reset"] = _release
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             APP_LABEL: {
                 "models": list(_model_modules),
@@ -49,6 +54,19 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+async def _release(conn: Any) -> None:
+    """What a PostgreSQL connection goes through on its way back to the pool.
+
+    asyncpg's default sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET
+    ALL` each time — one more round trip for every query made outside a transaction, the
+    token lookup of every sale among them. flashcoop leaves no session state behind (no SET,
+    LISTEN, advisory lock nor cursor outlives a query), so only an unfinished transaction,
+    which should never happen, is undone here.
+    """
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
 
 
 async def init_db(database_url: str) -> None:
