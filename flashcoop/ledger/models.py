@@ -85,6 +85,22 @@ class LedgerEntry(Model):
     class Meta:
         table = "ledger_entry"
         unique_together = (("cohort", "seq"),)
+        # Covers the ledger summary (reports.SUMMARY_SQL): every column it reads, in the order
+        # it groups by, so a cohort's totals come off this index alone, already in order,
+        # however many other cohorts share the table.
+        indexes = (
+            (
+                "cohort_id",
+                "book",
+                "kind",
+                "participant_id",
+                "local_day",
+                "label",
+                "payment_method",
+                "amount_cents",
+                "quantity",
+            ),
+        )
         ordering = ["seq"]
         manager = AppendOnlyManager()
 

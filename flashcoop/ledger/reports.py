@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from tortoise.functions import Count, Sum
 
@@ -40,21 +41,6 @@ class LedgerSummary:
         return self.sales - self.expenses
 
 
-async def _standing_counts(cohort_id: Any, **filters: Any) -> dict[Any, int]:
-    # A sale counts 1, its reversal -1: the number of sales that still stand, per member.
-    rows = (
-        await LedgerEntry.filter(cohort_id=cohort_id, book="sale", **filters)
-        .annotate(n=Count("id"))
-        .group_by("participant_id", "kind")
-        .values("participant_id", "kind", "n")
-    )
-    counts: dict[Any, int] = {}
-    for row in rows:
-        sign = -1 if row["kind"] == REVERSAL else 1
-        counts[row["participant_id"]] = counts.get(row["participant_id"], 0) + sign * row["n"]
-    return counts
-
-
 async def book_totals(cohort_id: Any) -> dict[str, int]:
     """Net total per book ("sale", "expense") in cents."""
     rows = (
@@ -71,78 +57,91 @@ async def collective_sales(cohort_id: Any) -> int:
     return (await book_totals(cohort_id)).get("sale", 0)
 
 
+# Every total of the summary in one statement that reads the cohort's rows once: `f` groups
+# them by every dimension at once (in the order of LedgerEntry's covering index, so the rows
+# stream off the index, unsorted and without touching the table), then each branch of the
+# UNION adds up those few groups along one dimension. {p}: the cohort id's placeholder,
+# numbered so that one parameter serves the whole statement (?1 on SQLite, $1 on PostgreSQL).
+SUMMARY_SQL = """
+WITH f AS MATERIALIZED (
+    SELECT book, kind, participant_id, local_day, label, payment_method,
+           SUM(amount_cents) AS total, SUM(quantity) AS qty, COUNT(*) AS n
+    FROM ledger_entry WHERE cohort_id = {p}
+    GROUP BY book, kind, participant_id, local_day, label, payment_method
+)
+SELECT 'book' AS dim, book AS k, SUM(total) AS total, SUM(n) AS n, 0 AS qty
+FROM f GROUP BY book
+UNION ALL
+SELECT 'participant', CAST(participant_id AS TEXT), SUM(total),
+       SUM(CASE WHEN kind = 'reversal' THEN -n ELSE n END), 0
+FROM f WHERE book = 'sale' GROUP BY participant_id
+UNION ALL
+SELECT 'day', local_day, SUM(total), 0, 0 FROM f WHERE book = 'sale' GROUP BY local_day
+UNION ALL
+SELECT 'label', label, SUM(total), 0, SUM(qty) FROM f WHERE book = 'sale' GROUP BY label
+UNION ALL
+SELECT 'method', payment_method, SUM(total), 0, 0
+FROM f WHERE book = 'sale' GROUP BY payment_method
+"""
+
+
+async def _summary_rows(cohort_id: Any) -> list[dict[str, Any]]:
+    client = LedgerEntry._meta.db
+    # Each driver takes the id as Tortoise stores it: text in SQLite, a uuid in PostgreSQL.
+    key: Any = UUID(str(cohort_id))
+    if client.capabilities.dialect == "sqlite":
+        return await client.execute_query_dict(SUMMARY_SQL.format(p="?1"), [str(key)])
+    return await client.execute_query_dict(SUMMARY_SQL.format(p="$1"), [key])
+
+
 async def ledger_summary(
     cohort_id: Any, currency: str, *, viewer: Principal | None = None
 ) -> LedgerSummary:
     """All the totals the facilitator's view and GET .../ledger show, people named as `viewer`
-    sees them."""
-    books = await book_totals(cohort_id)
-    entries = await LedgerEntry.filter(cohort_id=cohort_id).count()
-    sales = LedgerEntry.filter(cohort_id=cohort_id, book="sale")
-    people = (
-        await sales.annotate(total=Sum("amount_cents"))
-        .group_by("participant_id")
-        .values("participant_id", "total")
-    )
-    counts = await _standing_counts(cohort_id)
+    sees them. Two queries, whatever the size of the books: the totals, and the names."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in await _summary_rows(cohort_id):
+        grouped.setdefault(row["dim"], []).append(row)
+    books = {r["k"]: int(r["total"] or 0) for r in grouped.get("book", [])}
     names = await names_by_id(cohort_id, viewer)
+    # Sorted by id first so that equal totals and names always come in the same order.
+    people = sorted(grouped.get("participant", []), key=lambda r: r["k"] or "")
     by_participant = sorted(
         (
             ParticipantTotal(
-                participant_id=str(row["participant_id"]) if row["participant_id"] else None,
-                display_name=names.get(str(row["participant_id"]), ""),
+                participant_id=row["k"],
+                display_name=names.get(str(row["k"]), ""),
                 sales=int(row["total"] or 0),
-                count=counts.get(row["participant_id"], 0),
+                count=int(row["n"]),
             )
             for row in people
         ),
         key=lambda t: (-t.sales, t.display_name),
     )
-    days = (
-        await LedgerEntry.filter(cohort_id=cohort_id, book="sale")
-        .annotate(total=Sum("amount_cents"))
-        .group_by("local_day")
-        .order_by("local_day")
-        .values("local_day", "total")
-    )
-    labels = (
-        await LedgerEntry.filter(cohort_id=cohort_id, book="sale")
-        .annotate(total=Sum("amount_cents"), qty=Sum("quantity"))
-        .group_by("label")
-        .order_by("label")
-        .values("label", "total", "qty")
-    )
-    methods = (
-        await LedgerEntry.filter(cohort_id=cohort_id, book="sale")
-        .annotate(total=Sum("amount_cents"))
-        .group_by("payment_method")
-        .order_by("payment_method")
-        .values("payment_method", "total")
-    )
     return LedgerSummary(
         currency=currency,
         sales=books.get("sale", 0),
         expenses=books.get("expense", 0),
-        entries=entries,
+        entries=sum(int(r["n"]) for r in grouped.get("book", [])),
         by_participant=by_participant,
-        by_day=[(r["local_day"], int(r["total"] or 0)) for r in days],
+        by_day=sorted((r["k"], int(r["total"] or 0)) for r in grouped.get("day", [])),
         by_label=sorted(
-            ((r["label"], int(r["total"] or 0), int(r["qty"] or 0)) for r in labels),
+            ((r["k"], int(r["total"] or 0), int(r["qty"] or 0)) for r in grouped.get("label", [])),
             key=lambda t: (-t[1], t[0]),
         ),
-        by_payment_method=[(r["payment_method"], int(r["total"] or 0)) for r in methods],
+        by_payment_method=sorted((r["k"], int(r["total"] or 0)) for r in grouped.get("method", [])),
     )
 
 
 async def participant_sales(cohort_id: Any, participant_id: Any) -> tuple[int, int]:
-    """(net sales in cents, standing sales count) of one participant."""
-    row = (
+    """(net sales in cents, standing sales count) of one participant, in one query."""
+    rows = (
         await LedgerEntry.filter(cohort_id=cohort_id, book="sale", participant_id=participant_id)
-        .annotate(total=Sum("amount_cents"))
-        .group_by("participant_id")
-        .values("total")
+        .annotate(total=Sum("amount_cents"), n=Count("id"))
+        .group_by("kind")
+        .values("kind", "total", "n")
     )
-    if not row:
-        return 0, 0
-    counts = await _standing_counts(cohort_id, participant_id=participant_id)
-    return int(row[0]["total"] or 0), sum(counts.values())
+    total = sum(int(row["total"] or 0) for row in rows)
+    # A sale counts 1, its reversal -1: the number of sales that still stand.
+    count = sum((-1 if row["kind"] == REVERSAL else 1) * row["n"] for row in rows)
+    return total, count
