@@ -6,9 +6,10 @@
    frozen (`cohorts.services.ensure_open` refuses every write), so the books cannot move.
 2. The steps, in order, each recorded in `closure.step` when done (STEPS). Each is safe to run
    again: the chain check and the totals are recomputed from frozen books, shares and
-   certificates are unique per member, reports per format, webhook deliveries per endpoint and
-   event; the members' message is sent in the same transaction as the step change that
-   records it, so it is sent once or not at all.
+   certificates are unique per member, reports per format, the stored figures per cohort
+   (cohort_figures), webhook deliveries per endpoint and event; the members' message is sent
+   in the same transaction as the step change that records it, so it is sent once or not at
+   all.
 3. A worker that dies leaves its claim behind; after CLAIM_TIMEOUT another worker takes it over
    with a conditional UPDATE on the old worker's name and resumes after the recorded step.
    Each step change is conditional on the worker still holding the claim, so a worker that
@@ -37,7 +38,7 @@ from tortoise.transactions import in_transaction
 from flashcoop.accounts.models import User
 from flashcoop.certificates import issuing
 from flashcoop.certificates.models import Certificate
-from flashcoop.closure import accounts, alerts, reports
+from flashcoop.closure import accounts, alerts, cohort_figures, reports
 from flashcoop.closure.errors import ClosureError
 from flashcoop.closure.models import Closure
 from flashcoop.cohorts.members import member_count
@@ -54,18 +55,30 @@ from flashcoop.privacy import audit
 # A claim older than this belongs to a worker that died (or hangs): another one takes over.
 # A closure's steps take seconds; each step renews the claim.
 CLAIM_TIMEOUT = timedelta(minutes=10)
-STARTED, VERIFIED, COUNTED, SHARED, CERTIFIED, REPORTED, ANNOUNCED, TOLD, DONE = (
+STARTED, VERIFIED, COUNTED, SHARED, CERTIFIED, REPORTED, FIGURED, ANNOUNCED, TOLD, DONE = (
     "started",
     "verified",
     "accounts",
     "shares",
     "certificates",
     "reports",
+    "figures",
     "webhook",
     "members_told",
     "done",
 )
-STEPS = (STARTED, VERIFIED, COUNTED, SHARED, CERTIFIED, REPORTED, ANNOUNCED, TOLD, DONE)
+STEPS = (
+    STARTED,
+    VERIFIED,
+    COUNTED,
+    SHARED,
+    CERTIFIED,
+    REPORTED,
+    FIGURED,
+    ANNOUNCED,
+    TOLD,
+    DONE,
+)
 EVENT = "cohort.closed"
 
 
@@ -236,6 +249,12 @@ async def _report(run: Run) -> None:
     await run.advance(REPORTED)
 
 
+async def _figure(run: Run) -> None:
+    # The funders' indicators read these instead of re-aggregating the cohort's raw data.
+    await cohort_figures.store_closure_figures(run.cohort, run.closure.started_at)
+    await run.advance(FIGURED)
+
+
 async def _announce(run: Run) -> None:
     data = await event_data(run.cohort, run.closure, run.settings)
     await webhooks.queue_event(EVENT, event_key(run.cohort.id), data, now=run.clock())
@@ -274,6 +293,7 @@ STEP_WORK: tuple[tuple[str, Callable[[Run], Awaitable[None]]], ...] = (
     (SHARED, _share),
     (CERTIFIED, _certify),
     (REPORTED, _report),
+    (FIGURED, _figure),
     (ANNOUNCED, _announce),
     (TOLD, _tell),
     (DONE, _finish),

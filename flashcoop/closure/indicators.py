@@ -1,6 +1,8 @@
 """Indicators across the closed cohorts a funder funds (an admin: all of them), by closure
 date. Every category count below 3 is suppressed, whoever asks: the figures are aggregates
-meant to leave the structure."""
+meant to leave the structure. Each cohort's figures are stored at its closure
+(`CohortFigures`, cohort_figures.py) and summed in the database: a request costs the same two
+queries for 1 or 500 cohorts."""
 
 from __future__ import annotations
 
@@ -9,28 +11,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.functions import Sum
+from tortoise.expressions import Subquery
+from tortoise.functions import Count, Sum
 
-from flashcoop.certificates.models import Certificate
-from flashcoop.closure.figures import (
-    AGE_BANDS,
-    FUNDER,
-    NOT_RECORDED,
-    UNKNOWN,
-    Count_,
-    age_band,
-    latest_outcomes,
-    shown,
-)
-from flashcoop.closure.models import SITUATIONS, Closure
+from flashcoop.closure.cohort_figures import CATEGORIES, COLUMNS, Due, column, store_figures
+from flashcoop.closure.figures import FUNDER, Count_, shown
+from flashcoop.closure.models import CohortFigures
 from flashcoop.closure.report_formats import counts_json
-from flashcoop.cohorts.models import CLOSED, GENDERS, Cohort, Participant
+from flashcoop.cohorts.models import CLOSED
 from flashcoop.cohorts.services import visible_cohorts
 from flashcoop.core.csvfile import csv_bytes
 from flashcoop.core.errors import N_
 from flashcoop.core.fields import Fields, format_amount
 from flashcoop.core.principal import Principal
-from flashcoop.workshops.models import ATTENDED, SCHEDULED, Attendance, Workshop
 
 
 @dataclass(frozen=True)
@@ -83,67 +76,59 @@ def _bounds(period: Period, tz: ZoneInfo) -> dict[str, datetime]:
     return found
 
 
-async def closed_cohorts(principal: Principal, period: Period, tz: ZoneInfo) -> list[Cohort]:
-    """The closed cohorts this principal may see, closed within the period (in `tz` days)."""
-    query = visible_cohorts(principal).filter(status=CLOSED, **_bounds(period, tz))
-    return await query.order_by("closed_at", "id")
-
-
-async def _planned_per_cohort(ids: list[Any]) -> dict[str, int]:
-    rows = (
-        await Workshop.filter(cohort_id__in=ids, status=SCHEDULED)
-        .annotate(total=Sum("duration_minutes"))
-        .group_by("cohort_id")
-        .values("cohort_id", "total")
+async def _sums(principal: Principal, period: Period, tz: ZoneInfo) -> tuple[int, dict[str, int]]:
+    """(cohorts, column → sum) over the principal's closed cohorts in the period (in `tz`
+    days). Two queries whatever the number of cohorts: those without fresh figures (closed
+    before figures were stored, or changed since), then the sum of the others' stored rows,
+    in the database. The first ones are computed here from the raw data and stored for the
+    next reader."""
+    closed = visible_cohorts(principal).filter(status=CLOSED, **_bounds(period, tz))
+    fresh = CohortFigures.filter(stale=False).values("cohort_id")
+    todo = await closed.exclude(id__in=Subquery(fresh)).values(
+        "id", "timezone", "closed_at", "ends_at"
     )
-    return {str(r["cohort_id"]): int(r["total"] or 0) for r in rows}
-
-
-async def _attended(ids: list[Any]) -> int:
-    rows = (
-        await Attendance.filter(
-            workshop__cohort_id__in=ids, workshop__status=SCHEDULED, status__in=ATTENDED
-        )
-        .annotate(total=Sum("workshop__duration_minutes"))
-        .group_by("participant_id")
-        .values("participant_id", "total")
-    )
-    return sum(int(r["total"] or 0) for r in rows)
+    computed: dict[str, dict[str, int]] = {}
+    if todo:
+        ids = [str(c["id"]) for c in todo]
+        rows = await CohortFigures.filter(cohort_id__in=ids).values("cohort_id", "revision")
+        revisions: dict[str, int | None] = dict.fromkeys(ids)
+        revisions.update({str(r["cohort_id"]): int(r["revision"]) for r in rows})
+        due = [Due(c["id"], ZoneInfo(c["timezone"]), c["closed_at"] or c["ends_at"]) for c in todo]
+        computed = await store_figures(due, revisions)
+    # Every other closed cohort has a row: fresh, or marked stale since the query above (then
+    # counted as it was a moment ago, as a read made a moment earlier would have).
+    stored = CohortFigures.filter(cohort_id__in=Subquery(closed.values("id")))
+    if todo:
+        stored = stored.exclude(cohort_id__in=[c["id"] for c in todo])
+    totals = {f"sum_{name}": Sum(name) for name in COLUMNS}
+    found = await stored.annotate(cohorts=Count("id"), **totals).values("cohorts", *totals)
+    row = found[0] if found else {}
+    sums = {name: int(row.get(f"sum_{name}") or 0) for name in COLUMNS}
+    for figures in computed.values():
+        for name in COLUMNS:
+            sums[name] += int(figures[name])
+    return int(row.get("cohorts") or 0) + len(computed), sums
 
 
 async def build_indicators(principal: Principal, period: Period, *, tz: ZoneInfo) -> Indicators:
     """Figures across the principal's closed cohorts in the period, suppressed below 3."""
-    cohorts = await closed_cohorts(principal, period, tz)
-    ids = [c.id for c in cohorts]
-    people = await Participant.filter(cohort_id__in=ids) if ids else []
-    planned = await _planned_per_cohort(ids) if ids else {}
-    per_cohort: dict[str, int] = {}
-    for person in people:
-        per_cohort[str(person.cohort_id)] = per_cohort.get(str(person.cohort_id), 0) + 1
-    closed_at = {str(c.id): (c.closed_at or c.ends_at).astimezone(c.tz) for c in cohorts}
-    money: dict[str, int] = {"sales": 0, "surplus": 0}
-    if ids:
-        rows = await Closure.filter(cohort_id__in=ids).values("sales_cents", "surplus_cents")
-        money["sales"] = sum(int(r["sales_cents"]) for r in rows)
-        money["surplus"] = sum(int(r["surplus_cents"]) for r in rows)
-    outcomes = await latest_outcomes(ids) if ids else {}
-    situations = [
-        outcomes[str(p.id)].situation if str(p.id) in outcomes else NOT_RECORDED for p in people
-    ]
-    genders = [p.gender if p.gender in GENDERS else UNKNOWN for p in people]
-    bands = [age_band(p.birth_year, closed_at[str(p.cohort_id)]) for p in people]
+    cohorts, sums = await _sums(principal, period, tz)
+
+    def split(name: str) -> tuple[Count_, ...]:
+        return tuple(shown(k, sums[column(name, k)], FUNDER) for k in CATEGORIES[name])
+
     return Indicators(
         period=period,
-        cohorts=len(cohorts),
-        participants=len(people),
-        planned_minutes=sum(planned.get(k, 0) * n for k, n in per_cohort.items()),
-        attended_minutes=await _attended(ids) if ids else 0,
-        sales_cents=money["sales"],
-        surplus_cents=money["surplus"],
-        certificates_issued=await Certificate.filter(cohort_id__in=ids).count() if ids else 0,
-        genders=tuple(shown(g, genders.count(g), FUNDER) for g in (*GENDERS, UNKNOWN)),
-        age_bands=tuple(shown(b, bands.count(b), FUNDER) for b in AGE_BANDS),
-        outcomes=tuple(shown(s, situations.count(s), FUNDER) for s in (*SITUATIONS, NOT_RECORDED)),
+        cohorts=cohorts,
+        participants=sums["participants"],
+        planned_minutes=sums["planned_minutes"],
+        attended_minutes=sums["attended_minutes"],
+        sales_cents=sums["sales_cents"],
+        surplus_cents=sums["surplus_cents"],
+        certificates_issued=sums["certificates_issued"],
+        genders=split("gender"),
+        age_bands=split("age"),
+        outcomes=split("outcome"),
     )
 
 
