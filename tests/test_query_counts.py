@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from flashcoop.accounts.models import Organisation, User
 from flashcoop.cohorts.models import Cohort, Participant
+from flashcoop.core.clock import utcnow
 from flashcoop.core.principal import Principal
 from flashcoop.ledger import reports
 from flashcoop.ledger.drafts import Reversal
@@ -163,3 +164,19 @@ async def test_pages_take_as_many_queries_with_20_members_as_with_3(client, othe
         before = {url: await _count(funder, url) for url in funder_urls}
         await _grow(scene, 26, 1)
         assert {url: await _count(funder, url) for url in funder_urls} == before
+
+
+async def test_the_funder_portal_takes_as_many_queries_for_4_closed_cohorts_as_for_1(client):
+    funder_org = await make_funder_org()
+    funder = await make_user("funder", organisation=funder_org.name)
+
+    async def close_one() -> None:
+        cohort, *_ = await make_open(("Aïcha",), funder_org=funder_org)
+        await Cohort.filter(id=cohort.id).update(status="closed", ends_at=utcnow())
+
+    await close_one()
+    await login(client, funder)
+    one = await _count(client, "/funder")
+    for _ in range(3):
+        await close_one()
+    assert await _count(client, "/funder") == one
