@@ -46,5 +46,11 @@ audit: setup
 screenshots: setup
 	$(BIN)/python scripts/screenshots.py
 
+# Every figure of docs/performance.md, each beside its baseline measured in the same run, on
+# SQLite and (when reachable) PostgreSQL. A few minutes; run it on an otherwise idle machine.
 bench: setup
 	$(BIN)/python bench/sale_post.py
+	$(BIN)/python bench/ledger_summary.py
+	$(BIN)/python bench/indicators.py
+	$(BIN)/python bench/close_cohort.py
+	$(BIN)/python bench/pages.py
