@@ -17,6 +17,7 @@ from typing import Any
 from flashcoop.ledger.models import LedgerEntry, LedgerHead
 
 GENESIS = "0" * 64
+PAGE = 500  # entries hashed between two turns of the event loop
 CHAIN_VERSION = 1
 
 
@@ -74,28 +75,48 @@ def verification_json(result: Verification) -> dict[str, Any]:
 
 
 async def verify_chain(cohort_id: Any) -> Verification:
-    """Recompute the chain of a cohort: any altered, removed or reordered entry breaks it."""
-    rows = await LedgerEntry.filter(cohort_id=cohort_id).order_by("seq")
-    head_row = await LedgerHead.get_or_none(cohort_id=cohort_id)
-    prev = GENESIS
+    """Recompute the chain of a cohort: any altered, removed or reordered entry breaks it.
+
+    Read and hashed a page at a time: a closure verifies thousands of entries, and one pass
+    over them all would hold the event loop (and every sale of every other cohort) meanwhile.
+    """
+    prev, count, last_seq = GENESIS, 0, 0
     first_bad: int | None = None
-    for expected_seq, entry in enumerate(rows, start=1):
-        if entry.seq != expected_seq:
-            first_bad = expected_seq  # a missing (or renumbered) entry
+    while first_bad is None:
+        page = (
+            await LedgerEntry.filter(cohort_id=cohort_id, seq__gt=last_seq)
+            .order_by("seq")
+            .limit(PAGE)
+        )
+        for entry in page:
+            count += 1
+            if entry.seq != count:
+                first_bad = count  # a missing (or renumbered) entry
+                break
+            if entry.prev_hash != prev or entry_hash(entry) != entry.hash:
+                first_bad = entry.seq
+                break
+            prev = entry.hash
+        if len(page) < PAGE or first_bad is not None:
             break
-        if entry.prev_hash != prev or entry_hash(entry) != entry.hash:
-            first_bad = entry.seq
-            break
-        prev = entry.hash
-    if first_bad is None:
-        # Entries cut from the end leave a consistent chain: the head still remembers them.
-        head_seq = head_row.seq if head_row else 0
-        head_hash = head_row.hash if head_row else GENESIS
-        if head_seq != len(rows) or head_hash != prev:
-            first_bad = min(head_seq, len(rows)) + 1
+        last_seq = page[-1].seq
+    if first_bad is not None:
+        # The rest need not be hashed, but the answer still describes the whole ledger.
+        rows = LedgerEntry.filter(cohort_id=cohort_id)
+        last = await rows.order_by("-seq").first()
+        head = last.hash if last is not None else None
+        return Verification(
+            ok=False, entries=await rows.count(), head=head, first_bad_seq=first_bad
+        )
+    # Entries cut from the end leave a consistent chain: the head still remembers them.
+    head_row = await LedgerHead.get_or_none(cohort_id=cohort_id)
+    head_seq = head_row.seq if head_row else 0
+    head_hash = head_row.hash if head_row else GENESIS
+    if head_seq != count or head_hash != prev:
+        first_bad = min(head_seq, count) + 1
     return Verification(
         ok=first_bad is None,
-        entries=len(rows),
-        head=rows[-1].hash if rows else None,
+        entries=count,
+        head=prev if count else None,
         first_bad_seq=first_bad,
     )
