@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from flashcoop.core import db, i18n
+from flashcoop.core import db, i18n, pdf
 from flashcoop.core.errors import N_, CoreError, DomainError, NotFound, Refused
 from flashcoop.core.settings import Settings
 from flashcoop.domains import house
@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         await db.init_db(settings.database_url)
+        pdf.configure(settings.pdf_workers)
         scheduler = None
         if settings.scheduler:
             from flashcoop.core.scheduler import start_scheduler
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
+            await pdf.aclose()  # the rendering processes end with the app
             await db.close_db()
 
     middleware = [

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from flashcoop.core import db
+from flashcoop.core import db, pdf
 from flashcoop.core.jobs import UnknownJob, run_jobs
 from flashcoop.core.settings import Settings
 from flashcoop.domains import house
@@ -100,4 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
-    return int(args.func(args, settings))
+    pdf.configure(settings.pdf_workers)
+    try:
+        return int(args.func(args, settings))
+    finally:
+        pdf.shutdown()  # a command that rendered PDFs leaves no process behind

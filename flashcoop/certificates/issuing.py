@@ -10,6 +10,7 @@ the next call (a retry, a download) renders what is missing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from flashcoop.certificates.models import Certificate
 from flashcoop.certificates.pdf import render_certificate_pdf
 from flashcoop.cohorts.members import members
 from flashcoop.cohorts.models import Cohort, Participant
+from flashcoop.core import pdf
 from flashcoop.core.errors import N_, DomainError, ValidationError
 from flashcoop.core.i18n import LANGUAGES
 from flashcoop.core.principal import Principal
@@ -98,6 +100,19 @@ def read_language(value: Any, settings: Settings) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class Known:
+    """The cohort's attended minutes and latest levels by member, read once for a whole
+    closure rather than once per certificate."""
+
+    minutes: dict[str, int]
+    levels: dict[str, Any]
+
+
+async def _known(cohort: Cohort) -> Known:
+    return Known(await attended_minutes(cohort.id), await assessments.latest_levels(cohort.id))
+
+
 async def _insert(
     cohort: Cohort,
     participant: Participant,
@@ -107,12 +122,14 @@ async def _insert(
     issued_by: User | None,
     language: str,
     now: datetime,
+    known: Known | None = None,
 ) -> tuple[Certificate, bool]:
     existing = await Certificate.get_or_none(cohort_id=cohort.id, participant_id=participant.id)
     if existing is not None:
         return existing, False
-    minutes = (await attended_minutes(cohort.id)).get(str(participant.id), 0)
-    levels = (await assessments.latest_levels(cohort.id)).get(str(participant.id), {})
+    known = known or await _known(cohort)
+    minutes = known.minutes.get(str(participant.id), 0)
+    levels = known.levels.get(str(participant.id), {})
     salt = secrets.token_hex(16)
     content = await build_content(
         cohort,
@@ -143,16 +160,9 @@ async def _insert(
     return created, True
 
 
-async def ensure_file(certificate: Certificate, *, settings: Settings) -> Certificate:
-    """Render and attach the PDF when the certificate has none yet (rendered once: a
-    concurrent render that lost the race drops its copy)."""
-    if certificate.file_id is not None:
-        return certificate
-    pdf = await render_certificate_pdf(
-        certificate.content,
-        verify_url=verify_url(settings, certificate.id),
-        language=certificate.language,
-    )
+async def _attach(certificate: Certificate, pdf: bytes) -> Certificate:
+    """Store the PDF and attach it unless another render attached one first (then this copy
+    is dropped): one file per certificate, whoever renders."""
     stored = await store_file(
         pdf,
         name=f"certificate-{certificate.id}.pdf",
@@ -167,6 +177,22 @@ async def ensure_file(certificate: Certificate, *, settings: Settings) -> Certif
     return await Certificate.get(id=certificate.id)
 
 
+async def _render(certificate: Certificate, settings: Settings) -> bytes:
+    return await render_certificate_pdf(
+        certificate.content,
+        verify_url=verify_url(settings, certificate.id),
+        language=certificate.language,
+    )
+
+
+async def ensure_file(certificate: Certificate, *, settings: Settings) -> Certificate:
+    """Render and attach the PDF when the certificate has none yet (rendered once: a
+    concurrent render that lost the race drops its copy)."""
+    if certificate.file_id is not None:
+        return certificate
+    return await _attach(certificate, await _render(certificate, settings))
+
+
 async def _render_quietly(certificate: Certificate, settings: Settings) -> Certificate:
     # A failed render must not undo the issue: the row stands and the next call renders it.
     try:
@@ -174,6 +200,41 @@ async def _render_quietly(certificate: Certificate, settings: Settings) -> Certi
     except Exception:
         log.exception("certificate %s: rendering failed, left for a later call", certificate.id)
         return certificate
+
+
+async def render_missing(certificates: list[Certificate], *, settings: Settings) -> int:
+    """Render the PDFs the certificates lack, as many at a time as the PDF pool renders (a
+    closure's thirty certificates in parallel, not one after another), and attach each as it
+    comes, one at a time on this task's connection. A failed render is logged and left for a
+    later call, as in `_render_quietly`. Returns how many were attached now."""
+    missing = [c for c in certificates if c.file_id is None]
+    if not missing:
+        return 0
+    # One more than the pool renders: the next certificate's HTML is built while the
+    # workers are busy, so none waits for it.
+    ahead = asyncio.Semaphore(pdf.pool_size() + 1)
+    done: asyncio.Queue[tuple[Certificate, bytes | None]] = asyncio.Queue()
+
+    async def render(certificate: Certificate) -> None:
+        async with ahead:
+            try:
+                done.put_nowait((certificate, await _render(certificate, settings)))
+            except Exception:
+                log.exception(
+                    "certificate %s: rendering failed, left for a later call", certificate.id
+                )
+                done.put_nowait((certificate, None))
+
+    attached = 0
+    async with asyncio.TaskGroup() as renders:  # cancelled together if the closure stops
+        for certificate in missing:
+            renders.create_task(render(certificate))
+        for _ in missing:
+            certificate, content = await done.get()
+            if content is not None:
+                await _attach(certificate, content)
+                attached += 1
+    return attached
 
 
 async def issue_certificate(
@@ -225,8 +286,11 @@ async def issue_for_closure(cohort: Cohort, *, settings: Settings, now: datetime
     Idempotent: a second call (a retry, another worker) issues nothing more, and renders any
     PDF a failed call left missing."""
     language = read_language(None, settings)
+    pdf.warm_up()  # the rendering processes start while the rows are written
     issued = 0
     standing_of = await standings(cohort, now=now)
+    known = await _known(cohort)
+    certificates = []
     for participant in await members(cohort.id):
         standing = standing_of.get(str(participant.id))
         if standing is None or not standing.eligible or participant.erased_at is not None:
@@ -239,9 +303,11 @@ async def issue_for_closure(cohort: Cohort, *, settings: Settings, now: datetime
             issued_by=None,
             language=language,
             now=now,
+            known=known,
         )
         issued += int(created)
-        await _render_quietly(certificate, settings)
+        certificates.append(certificate)
+    await render_missing(certificates, settings=settings)
     return issued
 
 

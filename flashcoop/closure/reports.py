@@ -7,10 +7,12 @@ decides between concurrent writers, and a stored file is never replaced. Follow-
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 from datetime import datetime
 from typing import Any
 
+import anyio
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Max
 from tortoise.transactions import in_transaction
@@ -46,7 +48,8 @@ async def render_report(figures: ClosureFigures, fmt: str) -> bytes:
         return render_json(figures)
     if fmt == "csv":
         return render_csv(figures)
-    html: str = _in_language(figures.language, report_html, figures)
+    # Built in a thread: the report's tables and charts would hold the event loop.
+    html: str = await anyio.to_thread.run_sync(_in_language, figures.language, report_html, figures)
     return await render_pdf(html)
 
 
@@ -108,6 +111,7 @@ async def _store_version(
             "audience", "format"
         )
     )
+    wanted: list[tuple[str, str, ClosureFigures]] = []
     for audience in AUDIENCES:
         missing = [fmt for fmt in FORMATS if (audience, fmt) not in done]
         if not missing:
@@ -122,8 +126,16 @@ async def _store_version(
             as_of=as_of,
             language=language,
         )
-        for fmt in missing:
-            content = await render_report(figures, fmt)
+        wanted += [(audience, fmt, figures) for fmt in missing]
+    # Every audience's PDF at once (the PDF pool renders them in parallel); each file is
+    # then stored on this task's connection. What rendered is kept even when another
+    # rendering failed, and the first failure is raised after: the step stops, and its retry
+    # renders only what is missing.
+    contents = await asyncio.gather(
+        *(render_report(figures, fmt) for _, fmt, figures in wanted), return_exceptions=True
+    )
+    for (audience, fmt, _), content in zip(wanted, contents, strict=True):
+        if isinstance(content, bytes):
             await _store(
                 cohort,
                 kind=kind,
@@ -133,6 +145,9 @@ async def _store_version(
                 content=content,
                 now=now,
             )
+    for content in contents:
+        if isinstance(content, BaseException):
+            raise content
 
 
 async def store_closure_reports(

@@ -102,6 +102,12 @@ class Settings:
         "Key that signs outgoing webhooks (HMAC-SHA256); defaults to a key derived from "
         "FLASHCOOP_SECRET_KEY.",
     )
+    pdf_workers: int = _setting(
+        2,
+        "Processes that render PDFs (certificates, reports), at most one per CPU; 0 renders "
+        "them in threads of the app process instead.",
+        int,
+    )
     log_level: str = _setting("INFO", "Python logging level.")
 
     @property
