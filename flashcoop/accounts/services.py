@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -22,8 +23,13 @@ _hasher = PasswordHasher()
 # argon2 is CPU-bound (~50 ms): run it off the event loop, a few at a time.
 _hash_limiter = anyio.CapacityLimiter(4)
 TOKEN_PREFIX = "fc_"
-# A valid hash to verify against when the e-mail is unknown, so both paths cost the same.
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # A valid hash to verify against when the e-mail is unknown, so both paths cost the same;
+    # made at the first such sign-in rather than at import, which every start-up would pay.
+    return _hasher.hash("not a real password")
 
 
 def staff_user(principal: Principal) -> User:
@@ -112,7 +118,7 @@ async def create_user(
 async def authenticate(email: str, password: str) -> User | None:
     user = await User.get_or_none(email=email.strip().lower(), is_active=True)
     if user is None:
-        await verify_secret(_DUMMY_HASH, password)
+        await verify_secret(await anyio.to_thread.run_sync(_dummy_hash), password)
         return None
     if not await verify_secret(user.password_hash, password):
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +28,8 @@ UNSTORABLE = N_(
 )
 MAX_DEPTH = 32
 INT64 = 2**63
+# NUL and lone surrogates, searched in C rather than character by character in Python.
+_UNSTORABLE_CHARS = re.compile("[\x00\ud800-\udfff]")
 
 
 def _storable(value: Any, depth: int = 0) -> bool:
@@ -34,7 +37,7 @@ def _storable(value: Any, depth: int = 0) -> bool:
     if depth > MAX_DEPTH:
         return False
     if isinstance(value, str):
-        return "\x00" not in value and not any("\ud800" <= c <= "\udfff" for c in value)
+        return _UNSTORABLE_CHARS.search(value) is None
     if isinstance(value, bool) or value is None:
         return True
     if isinstance(value, int):
