@@ -89,7 +89,8 @@ async def build(url: str, members: int, entries: int) -> dict[str, Any]:
     """Schema and data; the ids and tokens the other phases need."""
     from tortoise import Tortoise
 
-    from flashcoop.accounts.services import create_token, create_user
+    from bench.common import bench_facilitator
+    from flashcoop.accounts.services import create_token
     from flashcoop.core import db
     from flashcoop.domains import house
     from flashcoop.notify.webhooks import WebhookDraft, create_webhook
@@ -98,12 +99,7 @@ async def build(url: str, members: int, entries: int) -> dict[str, Any]:
     await db.init_db(url)
     await Tortoise.generate_schemas()
     try:
-        user = await create_user(
-            email="bench@example.org",
-            role="facilitator",
-            password="bench-password-123",
-            organisation="Bench",
-        )
+        user = await bench_facilitator()
         now = datetime.now(UTC)
         start = now - timedelta(days=12)
         cohort = await _cohort(user, "Bench", start, now + timedelta(days=1))

@@ -46,12 +46,12 @@ def _keep(captured: list[tuple[str, str]], folder: Path) -> None:
 async def close(url: str, workers: int, capture: Path | None) -> dict[str, Any]:
     """Close the big cohort in this process: whole time, time per step, the rendering
     processes' peak memory."""
+    from bench.common import bench_settings
     from flashcoop.accounts.models import User
     from flashcoop.closure import engine
     from flashcoop.closure.models import Closure
     from flashcoop.cohorts.models import Cohort
     from flashcoop.core import db, pdf
-    from flashcoop.core.settings import Settings
     from flashcoop.domains import house
 
     house()
@@ -61,14 +61,7 @@ async def close(url: str, workers: int, capture: Path | None) -> dict[str, Any]:
     try:
         cohort = await Cohort.get(name="Bench")
         user = await User.get(email="bench@example.org")
-        settings = Settings(
-            data_dir=Path("."),
-            database_url=url,
-            secret_key="bench-" + "k" * 40,
-            base_url="http://bench.example",
-            scheduler=False,
-            pdf_workers=workers,
-        )
+        settings = bench_settings(url, pdf_workers=workers)
         steps: dict[str, float] = {}
         current = ["claim"]
         stalls: dict[str, float] = {}  # the longest the event loop was held, by step

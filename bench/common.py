@@ -123,6 +123,32 @@ def bare_server() -> Iterator[str]:
         yield url
 
 
+def bench_settings(database_url: str, data_dir: Path = Path("."), **extra: Any) -> Any:
+    """The settings of an in-process bench: this database, no scheduler."""
+    from flashcoop.core.settings import Settings
+
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=SECRET,
+        base_url="http://bench.example",
+        scheduler=False,
+        **extra,
+    )
+
+
+async def bench_facilitator() -> Any:
+    """The facilitator every bench's cohorts belong to."""
+    from flashcoop.accounts.services import create_user
+
+    return await create_user(
+        email="bench@example.org",
+        role="facilitator",
+        password="bench-password-123",
+        organisation="Bench",
+    )
+
+
 @dataclass(frozen=True)
 class Load:
     rps: float

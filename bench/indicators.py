@@ -41,7 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from bench.common import SECRET, Table, database_names, fresh_database  # noqa: E402
+from bench.common import Table, bench_settings, database_names, fresh_database  # noqa: E402
 
 TARGET_MS = 250.0
 
@@ -186,20 +186,13 @@ async def _measure(kind: str, url: str, folder: Path, count: int, real: int, cal
     from flashcoop.cohorts.models import CohortFunder
     from flashcoop.core import db
     from flashcoop.core.principal import Principal
-    from flashcoop.core.settings import Settings
     from flashcoop.domains import house
 
     house()  # the installed domains: their models and signal receivers
     await db.init_db(url)
     await Tortoise.generate_schemas()
     await db.close_db()
-    settings = Settings(
-        data_dir=folder,
-        database_url=url,
-        secret_key=SECRET,
-        base_url="http://bench",
-        scheduler=False,
-    )
+    settings = bench_settings(url, folder)
 
     async def no_report(*args: Any, **kwargs: Any) -> None:
         return None  # closure-report PDFs: seconds of WeasyPrint each, measured by target 4

@@ -32,6 +32,8 @@ from bench.common import (
     Table,
     app_env,
     bare_server,
+    bench_facilitator,
+    bench_settings,
     database_names,
     flashcoop_server,
     fresh_database,
@@ -45,33 +47,20 @@ async def _certificate(url: str) -> str:
     from tortoise import Tortoise
 
     from bench.closure_build import _cohort, _members
-    from flashcoop.accounts.services import create_user
     from flashcoop.certificates.issuing import issue_certificate
     from flashcoop.core import db, pdf
     from flashcoop.core.principal import Principal
-    from flashcoop.core.settings import Settings
     from flashcoop.domains import house
 
     house()
     await db.init_db(url)
     await Tortoise.generate_schemas()
     try:
-        user = await create_user(
-            email="bench@example.org",
-            role="facilitator",
-            password="bench-password-123",
-            organisation="Bench",
-        )
+        user = await bench_facilitator()
         now = datetime.now(UTC)
         cohort = await _cohort(user, "Bench", now - timedelta(days=10), now + timedelta(days=1))
         [member] = await _members(cohort, 1, now - timedelta(days=10))
-        settings = Settings(
-            data_dir=Path("."),
-            database_url=url,
-            secret_key="bench-" + "k" * 40,
-            base_url="http://bench.example",
-            scheduler=False,
-        )
+        settings = bench_settings(url)
         certificate, _ = await issue_certificate(
             cohort,
             member,

@@ -23,6 +23,7 @@ from common import (
     Table,
     app_env,
     bare_server,
+    bench_facilitator,
     each_database,
     flashcoop_server,
     fresh_database,
@@ -38,7 +39,6 @@ async def _prepare(database_url: str, shapes: list[tuple[int, int]]) -> list[lis
     their (sale path, member's token) pairs."""
     from tortoise import Tortoise
 
-    from flashcoop.accounts.services import create_user
     from flashcoop.core import db
     from flashcoop.domains import house
 
@@ -46,12 +46,7 @@ async def _prepare(database_url: str, shapes: list[tuple[int, int]]) -> list[lis
     await db.init_db(database_url)
     await Tortoise.generate_schemas()
     try:
-        user = await create_user(
-            email="bench@example.org",
-            role="facilitator",
-            password="bench-password-123",
-            organisation="Bench",
-        )
+        user = await bench_facilitator()
         assert user.organisation_id is not None
         now = datetime.now(UTC)
         return [await _cohorts(user, now, *shape) for shape in shapes]
