@@ -87,17 +87,13 @@ async def _books(cohort: Any, people: list[Any], user: Any, entries: int, now: d
 
 async def build(url: str, members: int, entries: int) -> dict[str, Any]:
     """Schema and data; the ids and tokens the other phases need."""
-    from tortoise import Tortoise
 
-    from bench.common import bench_facilitator
+    from bench.common import bench_facilitator, open_schema
     from flashcoop.accounts.services import create_token
     from flashcoop.core import db
-    from flashcoop.domains import house
     from flashcoop.notify.webhooks import WebhookDraft, create_webhook
 
-    house()
-    await db.init_db(url)
-    await Tortoise.generate_schemas()
+    await open_schema(url)
     try:
         user = await bench_facilitator()
         now = datetime.now(UTC)

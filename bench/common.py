@@ -123,6 +123,19 @@ def bare_server() -> Iterator[str]:
         yield url
 
 
+async def open_schema(database_url: str) -> None:
+    """Connect to the new database with the installed domains' models and create their tables
+    (the caller closes it with `flashcoop.core.db.close_db`)."""
+    from tortoise import Tortoise
+
+    from flashcoop.core import db
+    from flashcoop.domains import house
+
+    house()  # the installed domains: their models and signal receivers
+    await db.init_db(database_url)
+    await Tortoise.generate_schemas()
+
+
 def bench_settings(database_url: str, data_dir: Path = Path("."), **extra: Any) -> Any:
     """The settings of an in-process bench: this database, no scheduler."""
     from flashcoop.core.settings import Settings

@@ -41,7 +41,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from bench.common import Table, bench_settings, database_names, fresh_database  # noqa: E402
+from bench.common import (  # noqa: E402
+    Table,
+    bench_settings,
+    database_names,
+    fresh_database,
+    open_schema,
+)
 
 TARGET_MS = 250.0
 
@@ -176,7 +182,6 @@ async def _p50(call: Callable[[], Awaitable[Any]], calls: int) -> float:
 async def _measure(kind: str, url: str, folder: Path, count: int, real: int, calls: int) -> None:
     import httpx
     from asgi_lifespan import LifespanManager
-    from tortoise import Tortoise
 
     from flashcoop.accounts.services import create_token, create_user
     from flashcoop.app import create_app
@@ -186,11 +191,8 @@ async def _measure(kind: str, url: str, folder: Path, count: int, real: int, cal
     from flashcoop.cohorts.models import CohortFunder
     from flashcoop.core import db
     from flashcoop.core.principal import Principal
-    from flashcoop.domains import house
 
-    house()  # the installed domains: their models and signal receivers
-    await db.init_db(url)
-    await Tortoise.generate_schemas()
+    await open_schema(url)
     await db.close_db()
     settings = bench_settings(url, folder)
 

@@ -37,6 +37,7 @@ from bench.common import (
     database_names,
     flashcoop_server,
     fresh_database,
+    open_schema,
     wrk,
 )
 from flashcoop.devserver import free_port, uvicorn_command
@@ -44,17 +45,13 @@ from flashcoop.devserver import free_port, uvicorn_command
 
 async def _certificate(url: str) -> str:
     """Schema, a cohort with one member and their certificate: its id."""
-    from tortoise import Tortoise
 
     from bench.closure_build import _cohort, _members
     from flashcoop.certificates.issuing import issue_certificate
     from flashcoop.core import db, pdf
     from flashcoop.core.principal import Principal
-    from flashcoop.domains import house
 
-    house()
-    await db.init_db(url)
-    await Tortoise.generate_schemas()
+    await open_schema(url)
     try:
         user = await bench_facilitator()
         now = datetime.now(UTC)

@@ -27,6 +27,7 @@ from common import (
     each_database,
     flashcoop_server,
     fresh_database,
+    open_schema,
     wrk,
 )
 
@@ -37,14 +38,10 @@ P99_TARGET_MS = 100.0
 async def _prepare(database_url: str, shapes: list[tuple[int, int]]) -> list[list[tuple[str, str]]]:
     """For each (cohorts, phones) shape, that many live cohorts of that many members each:
     their (sale path, member's token) pairs."""
-    from tortoise import Tortoise
 
     from flashcoop.core import db
-    from flashcoop.domains import house
 
-    house()
-    await db.init_db(database_url)
-    await Tortoise.generate_schemas()
+    await open_schema(database_url)
     try:
         user = await bench_facilitator()
         assert user.organisation_id is not None
