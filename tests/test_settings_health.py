@@ -1,9 +1,13 @@
+import secrets
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
 from flashcoop.app import create_app
-from flashcoop.core.settings import Settings
+from flashcoop.core.settings import Settings, _stored_secret
 
 
 def test_settings_from_environment(tmp_path):
@@ -27,6 +31,23 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
     assert len(first.secret_key) >= 40
     assert first.secret_key == second.secret_key
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_workers_starting_together_agree_on_one_whole_key(tmp_path, monkeypatch):
+    # Making a key takes a while here: a worker that looked while another was writing it used
+    # to read an empty key.
+    made = secrets.token_urlsafe
+
+    def slow(n: int) -> str:
+        time.sleep(0.2)
+        return made(n)
+
+    monkeypatch.setattr(secrets, "token_urlsafe", slow)
+    with ThreadPoolExecutor(4) as pool:
+        keys = list(pool.map(lambda _: _stored_secret(tmp_path), range(4)))
+    assert len(set(keys)) == 1 and len(keys[0]) >= 40
+    assert keys[0] == (tmp_path / "secret_key").read_text()
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no draft left behind
 
 
 @pytest.mark.parametrize(

@@ -166,13 +166,21 @@ def env_name(name: str) -> str:
 def _stored_secret(data_dir: Path) -> str:
     # Generated once and kept, so sessions survive restarts and every worker on this host
     # agrees; several hosts must share FLASHCOOP_SECRET_KEY instead.
+    # Written whole under a temporary name, then linked into place (which fails if another
+    # process got there first): a worker starting beside it never reads a half-written key.
     path = data_dir / "secret_key"
     data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if path.exists():
         return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    draft = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        key = secrets.token_urlsafe(48)
         handle.write(key)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        key = path.read_text().strip()
+    finally:
+        draft.unlink()
     return key
