@@ -9,6 +9,7 @@ import io
 import os
 import signal
 import time
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -86,8 +87,9 @@ async def test_a_worker_killed_mid_render_costs_a_retry_not_the_document(app):
     assert pdf.current_pids().isdisjoint(killed)  # a new pool rendered it
 
 
-async def test_renders_that_keep_dying_fail_loudly(app, monkeypatch):
-    await pdf.render_pdf(page("warm"))
+@contextlib.asynccontextmanager
+async def killing_workers() -> AsyncIterator[None]:
+    """Kill every rendering process, again and again, while the block runs."""
     stop = asyncio.Event()
 
     async def killer() -> None:
@@ -97,11 +99,17 @@ async def test_renders_that_keep_dying_fail_loudly(app, monkeypatch):
 
     task = asyncio.ensure_future(killer())
     try:
-        with pytest.raises(pdf.BrokenProcessPool):
-            await pdf.render_pdf(page("Never", rows=1500))
+        yield
     finally:
         stop.set()
         await task
+
+
+async def test_renders_that_keep_dying_fail_loudly(app, monkeypatch):
+    await pdf.render_pdf(page("warm"))
+    async with killing_workers():
+        with pytest.raises(pdf.BrokenProcessPool):
+            await pdf.render_pdf(page("Never", rows=1500))
     assert "Again" in text_of(await pdf.render_pdf(page("Again")))  # and it recovers
 
 
@@ -147,19 +155,8 @@ async def test_when_renders_keep_dying_the_report_step_stops_and_is_retried(
     real = reports.render_pdf
 
     async def render_while_killing(html: str) -> bytes:
-        stop = asyncio.Event()
-
-        async def killer() -> None:
-            while not stop.is_set():
-                kill_workers()
-                await asyncio.sleep(0.01)
-
-        task = asyncio.ensure_future(killer())
-        try:
+        async with killing_workers():
             return await real(html)
-        finally:
-            stop.set()
-            await task
 
     monkeypatch.setattr(reports, "render_pdf", render_while_killing)
     with pytest.raises(pdf.BrokenProcessPool):
