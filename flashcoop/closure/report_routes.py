@@ -20,7 +20,7 @@ from flashcoop.closure.labels import (
     gender_label,
     situation_label,
 )
-from flashcoop.closure.models import SITUATIONS, Report
+from flashcoop.closure.models import SITUATIONS
 from flashcoop.closure.report_api import audience_of
 from flashcoop.closure.report_pdf import number
 from flashcoop.cohorts import services
@@ -126,17 +126,7 @@ async def funder_home(request: Request) -> Response:
     now = utcnow()
     statuses = {c.id: c.public_status(now) for c in cohorts}
     closed = [c.id for c in cohorts if statuses[c.id] == "closed"]
-    # Every closed cohort's reports in one query, not one per cohort: a funder may fund
-    # hundreds.
-    stored: dict[Any, list[tuple[str, int, Any]]] = {key: [] for key in closed}
-    if closed:
-        rows = (
-            await Report.filter(cohort_id__in=closed, audience=audience, format="json")
-            .order_by("kind", "version")
-            .values_list("cohort_id", "kind", "version", "created_at")
-        )
-        for cohort_id, kind, version, created_at in rows:
-            stored[cohort_id].append((str(kind), int(version), created_at))
+    stored = await reports.stored_reports_of(closed, audience=audience)
     items = [
         {"cohort": c, "status": statuses[c.id], "reports": stored.get(c.id, [])} for c in cohorts
     ]

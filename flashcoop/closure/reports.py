@@ -236,9 +236,20 @@ async def report_file(
 
 async def stored_reports(cohort: Cohort, *, audience: str) -> list[tuple[str, int, datetime]]:
     """(kind, version, created_at) of every stored report for this audience, oldest first."""
-    rows = (
-        await Report.filter(cohort_id=cohort.id, audience=audience, format="json")
-        .order_by("kind", "version")
-        .values_list("kind", "version", "created_at")
-    )
-    return [(str(k), int(v), c) for k, v, c in rows]
+    return (await stored_reports_of([cohort.id], audience=audience))[cohort.id]
+
+
+async def stored_reports_of(
+    cohort_ids: list[Any], *, audience: str
+) -> dict[Any, list[tuple[str, int, datetime]]]:
+    """stored_reports of several cohorts in one query (a funder may fund hundreds)."""
+    found: dict[Any, list[tuple[str, int, datetime]]] = {key: [] for key in cohort_ids}
+    if cohort_ids:
+        rows = (
+            await Report.filter(cohort_id__in=cohort_ids, audience=audience, format="json")
+            .order_by("kind", "version")
+            .values_list("cohort_id", "kind", "version", "created_at")
+        )
+        for cohort_id, kind, version, created_at in rows:
+            found[cohort_id].append((str(kind), int(version), created_at))
+    return found
